@@ -1,0 +1,73 @@
+//! The state of every migration, local or applied, for `status` and `validate`.
+
+use crate::{AppliedMigration, Migration, MigrationKind};
+use std::path::PathBuf;
+
+/// The state of one migration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum MigrationState {
+    /// Applied, and the file matches (also versions covered by a baseline).
+    Applied,
+    /// Not applied yet (or a repeatable whose text changed).
+    Pending,
+    /// Applied, but the file changed since.
+    Modified,
+    /// Applied, but the file is gone.
+    Missing,
+    /// A non-transactional migration that stopped part-way.
+    Dirty,
+    /// Pending, with a version below the highest applied one.
+    OutOfOrder,
+}
+
+impl MigrationState {
+    /// The name used in output (`out-of-order`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MigrationState::Applied => "applied",
+            MigrationState::Pending => "pending",
+            MigrationState::Modified => "modified",
+            MigrationState::Missing => "missing",
+            MigrationState::Dirty => "dirty",
+            MigrationState::OutOfOrder => "out-of-order",
+        }
+    }
+}
+
+/// One line of `status`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct StatusEntry {
+    /// Version as text (`""` for repeatables).
+    pub version: String,
+    /// Name.
+    pub name: String,
+    /// Versioned or repeatable (baseline rows are listed as versioned with a note).
+    pub kind: MigrationKind,
+    /// The state.
+    pub status: MigrationState,
+    /// Batch, when applied.
+    pub batch: Option<i64>,
+    /// When applied.
+    pub applied_at: Option<String>,
+    /// Who applied it.
+    pub applied_by: Option<String>,
+    /// The local file, when there is one.
+    pub path: Option<PathBuf>,
+    /// For dirty migrations: statements done.
+    pub statements_done: Option<u32>,
+    /// Extra information (`covered by baseline 20`, `changed since applied`, `baseline`).
+    pub note: Option<String>,
+}
+
+/// The state of every migration, sorted: versioned by version, then repeatables by name.
+///
+/// Each local migration appears once, each history row without a local file appears once (as
+/// `missing`, or as `applied` with a `baseline` note for baseline rows). Local versions at or
+/// below a baseline count as applied.
+pub fn status(local: &[Migration], applied: &[AppliedMigration]) -> Vec<StatusEntry> {
+    let _ = (local, applied);
+    todo!("status")
+}

@@ -1,0 +1,1 @@
+//! The shared tokenizer behind splitting and directives.
