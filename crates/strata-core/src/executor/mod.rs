@@ -1,0 +1,419 @@
+//! The executor: carries a [`Plan`] out through a [`Driver`], owning the lock.
+
+mod admin;
+mod preflight;
+
+pub use admin::{Repair, RepairAction};
+
+use crate::{
+    plan, status, Action, AppliedKind, AppliedMigration, AppliedStatus, Direction, Driver,
+    DriverError, DriverErrorKind, Event, EventSink, ExecuteError, HistoryChange, HistoryRow,
+    LockOptions, Migration, MigrationKind, NoEvents, Plan, Policy, Report, StatusEntry, Step,
+    StepOutcome, StepResult, Target, TransactionMode, TOOL_VERSION,
+};
+use preflight::Prepared;
+use std::time::{Duration, Instant};
+
+/// How the executor runs.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ExecutorOptions {
+    /// How long to wait for the migration lock.
+    pub lock: LockOptions,
+    /// Recorded as `applied_by` in history rows.
+    pub applied_by: String,
+    /// Attempts for a transactional migration that fails on a lock timeout inside the database
+    /// (1 = no retry).
+    pub lock_timeout_attempts: u32,
+    /// Pause before the first retry; doubled for each further one.
+    pub retry_backoff: Duration,
+}
+
+impl Default for ExecutorOptions {
+    fn default() -> Self {
+        ExecutorOptions {
+            lock: LockOptions::default(),
+            applied_by: default_user(),
+            lock_timeout_attempts: 3,
+            retry_backoff: Duration::from_millis(500),
+        }
+    }
+}
+
+impl ExecutorOptions {
+    /// Sets the lock wait.
+    pub fn lock_wait(mut self, wait: Duration) -> Self {
+        self.lock.wait = wait;
+        self
+    }
+
+    /// Sets who is recorded as applying migrations.
+    pub fn applied_by(mut self, who: impl Into<String>) -> Self {
+        self.applied_by = who.into();
+        self
+    }
+
+    /// Sets the retry policy for lock timeouts.
+    pub fn retries(mut self, attempts: u32, backoff: Duration) -> Self {
+        self.lock_timeout_attempts = attempts.max(1);
+        self.retry_backoff = backoff;
+        self
+    }
+}
+
+fn default_user() -> String {
+    std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into())
+}
+
+/// Runs plans against one database. Every operation that writes takes the lock first, re-reads
+/// the history after taking it, and releases it on every exit path.
+pub struct Executor<'a> {
+    driver: &'a mut dyn Driver,
+    options: ExecutorOptions,
+    sink: Box<dyn EventSink + 'a>,
+}
+
+impl<'a> Executor<'a> {
+    /// An executor over a driver.
+    pub fn new(driver: &'a mut dyn Driver, options: ExecutorOptions) -> Self {
+        Executor { driver, options, sink: Box::new(NoEvents) }
+    }
+
+    /// Sends progress events to `sink`.
+    pub fn with_events(mut self, sink: impl EventSink + 'a) -> Self {
+        self.sink = Box::new(sink);
+        self
+    }
+
+    /// The history table's rows (an absent table reads as empty; nothing is created).
+    pub async fn history(&mut self) -> Result<Vec<AppliedMigration>, ExecuteError> {
+        Ok(self.driver.read_history().await?)
+    }
+
+    /// The state of every migration. Takes no lock and writes nothing.
+    pub async fn status(&mut self, local: &[Migration]) -> Result<Vec<StatusEntry>, ExecuteError> {
+        let applied = self.history().await?;
+        Ok(status(local, &applied))
+    }
+
+    /// Plans without running anything (`--dry-run`): reads the history without the lock,
+    /// plans, and checks every statement as a real run would.
+    pub async fn dry_run(&mut self, local: &[Migration], target: &Target, policy: &Policy) -> Report {
+        let mut report = Report::new(direction_of(target));
+        report.dry_run = true;
+        let applied = match self.history().await {
+            Ok(a) => a,
+            Err(e) => {
+                report.error = Some(e);
+                return report;
+            }
+        };
+        match plan(local, &applied, target, policy) {
+            Ok(p) => {
+                report.steps = p.steps.iter().map(|s| result_of(s, StepOutcome::NotRun)).collect();
+                if let Err(e) = preflight::prepare(&p.steps, self.driver.capabilities().dialect) {
+                    report.error = Some(e);
+                }
+                report.plan = Some(p);
+            }
+            Err(e) => report.error = Some(e.into()),
+        }
+        report
+    }
+
+    /// Plans and runs: `up`, `down` and `redo`. Always returns a report; its `error` says what
+    /// stopped the run, and its steps say what was done before.
+    pub async fn run(&mut self, local: &[Migration], target: &Target, policy: &Policy) -> Report {
+        let mut report = Report::new(direction_of(target));
+        if let Err(e) = self.lock().await {
+            report.error = Some(e);
+            return report;
+        }
+        let result = self.run_locked(local, target, policy, &mut report).await;
+        let unlocked = self.driver.unlock().await;
+        report.error = match (result, unlocked) {
+            (Err(e), _) => Some(e),
+            (Ok(()), Err(e)) => Some(e.into()),
+            (Ok(()), Ok(())) => None,
+        };
+        report
+    }
+
+    async fn lock(&mut self) -> Result<(), ExecuteError> {
+        self.driver.lock(&self.options.lock).await?;
+        self.sink.emit(Event::LockAcquired);
+        Ok(())
+    }
+
+    /// Runs `f` with the lock held and the history table in place, releasing the lock after.
+    pub(crate) async fn locked_history(&mut self) -> Result<Vec<AppliedMigration>, ExecuteError> {
+        self.lock().await?;
+        let r = async {
+            self.driver.ensure_history().await?;
+            Ok::<_, ExecuteError>(self.driver.read_history().await?)
+        }
+        .await;
+        if r.is_err() {
+            let _ = self.driver.unlock().await;
+        }
+        r
+    }
+
+    async fn run_locked(
+        &mut self,
+        local: &[Migration],
+        target: &Target,
+        policy: &Policy,
+        report: &mut Report,
+    ) -> Result<(), ExecuteError> {
+        self.driver.ensure_history().await?;
+        let applied = self.driver.read_history().await?;
+        let plan = plan(local, &applied, target, policy)?;
+        let prepared = preflight::prepare(&plan.steps, self.driver.capabilities().dialect)?;
+        report.steps = plan.steps.iter().map(|s| result_of(s, StepOutcome::NotRun)).collect();
+        let single = policy.single_transaction && !plan.steps.is_empty();
+        if single {
+            self.driver.begin_all().await?;
+        }
+        let mut failure = None;
+        for (i, (step, prep)) in plan.steps.iter().zip(&prepared).enumerate() {
+            let started = Instant::now();
+            let direction = step_direction(step);
+            self.sink.emit(Event::StepStarted { label: step.label(), direction });
+            let outcome = self.run_step(&plan, step, prep, single, started).await;
+            report.steps[i].millis = started.elapsed().as_millis() as u64;
+            match outcome {
+                Ok(()) => {
+                    report.steps[i].outcome = StepOutcome::Done;
+                    self.sink.emit(Event::StepFinished {
+                        label: step.label(),
+                        direction,
+                        millis: report.steps[i].millis,
+                    });
+                }
+                Err(e) => {
+                    report.steps[i].outcome = StepOutcome::Failed;
+                    failure = Some(e);
+                    break;
+                }
+            }
+        }
+        report.plan = Some(plan);
+        if single {
+            if failure.is_some() {
+                let _ = self.driver.rollback_all().await;
+                for s in &mut report.steps {
+                    if s.outcome == StepOutcome::Done {
+                        s.outcome = StepOutcome::RolledBack;
+                    }
+                }
+            } else if let Err(e) = self.driver.commit_all().await {
+                for s in &mut report.steps {
+                    s.outcome = StepOutcome::RolledBack;
+                }
+                return Err(e.into());
+            }
+        }
+        // Make what succeeded durable even when a later step failed.
+        let flushed = self.driver.flush().await;
+        match (failure, flushed) {
+            (Some(e), _) => Err(e),
+            (None, Err(e)) => Err(e.into()),
+            (None, Ok(())) => Ok(()),
+        }
+    }
+
+    async fn run_step(
+        &mut self,
+        plan: &Plan,
+        step: &Step,
+        prep: &Prepared,
+        single: bool,
+        started: Instant,
+    ) -> Result<(), ExecuteError> {
+        let texts = prep.texts(&step.script.sql);
+        if step.transaction() == TransactionMode::None && !single {
+            return self.run_statements(plan, step, prep, &texts, started).await;
+        }
+        let change = self.change_for(plan, step, AppliedStatus::Applied, 0);
+        let attempts = if single { 1 } else { self.options.lock_timeout_attempts.max(1) };
+        let mut backoff = self.options.retry_backoff;
+        let mut attempt = 1;
+        loop {
+            match self.driver.apply_atomic(&texts, &change).await {
+                Ok(()) => return Ok(()),
+                Err((_, e)) if e.kind == DriverErrorKind::LockNotAvailable && attempt < attempts => {
+                    attempt += 1;
+                    self.sink.emit(Event::Retrying {
+                        label: step.label(),
+                        attempt,
+                        reason: e.message.clone(),
+                    });
+                    tokio::time::sleep(backoff).await;
+                    backoff *= 2;
+                }
+                Err((idx, e)) => {
+                    let help = if single {
+                        "the whole run was one transaction and was rolled back: nothing was applied. Fix the statement and run again".to_string()
+                    } else {
+                        format!(
+                            "nothing of {} was applied (its transaction was rolled back). Fix the statement and run `strata {}` again",
+                            step.label(),
+                            if step.action == Action::Revert { "down" } else { "up" }
+                        )
+                    };
+                    return Err(migration_error(step, prep, idx, e, help));
+                }
+            }
+        }
+    }
+
+    /// A non-transactional script: statement by statement, recording progress after each so a
+    /// failure leaves the row dirty at the right statement and `up` can resume there.
+    async fn run_statements(
+        &mut self,
+        plan: &Plan,
+        step: &Step,
+        prep: &Prepared,
+        texts: &[&str],
+        started: Instant,
+    ) -> Result<(), ExecuteError> {
+        let total = texts.len() as u32;
+        // Applies and resumes are tracked in their history row; reverts and repeatable re-runs
+        // of non-transactional scripts are recorded once they finish.
+        let (first, key, batch) = match (step.action, &step.applied) {
+            (Action::Resume { statements_done }, Some(a)) => {
+                self.sink.emit(Event::Resuming { label: step.label(), statements_done });
+                let key = crate::RowKey { version: a.version_str().to_string(), name: a.name.clone() };
+                (statements_done.min(total), Some(key), a.batch)
+            }
+            (Action::Apply, _) => {
+                let row = self.row_for(plan, step, AppliedStatus::Dirty { statements_done: 0 }, 0);
+                let key = row.key();
+                self.driver.record(&HistoryChange::Insert(row)).await?;
+                (0, Some(key), plan.batch)
+            }
+            _ => (0, None, plan.batch),
+        };
+        let progress = |this: &Self, status, millis| {
+            let mut row = this.row_for(plan, step, status, millis);
+            row.batch = batch;
+            row
+        };
+        for i in first..total {
+            if let Err(e) = self.driver.execute(texts[i as usize]).await {
+                let help = if key.is_some() {
+                    format!(
+                        "{} is dirty: {i} of {total} statements completed. Fix the failing statement and run `strata up` to resume at statement {}, or finish it by hand and run `strata repair {}`",
+                        step.label(),
+                        i + 1,
+                        step.version.as_ref().map(|v| v.as_str()).unwrap_or(&step.name)
+                    )
+                } else {
+                    format!(
+                        "{i} of {total} statements of {} completed and stay in effect (it does not run in a transaction); finish or undo them by hand",
+                        step.label()
+                    )
+                };
+                return Err(migration_error(step, prep, i as usize, e, help));
+            }
+            if let (Some(key), true) = (&key, i + 1 < total) {
+                let status = AppliedStatus::Dirty { statements_done: i + 1 };
+                let row = progress(self, status, started.elapsed().as_millis() as i64);
+                self.driver.record(&HistoryChange::Replace { key: key.clone(), row }).await?;
+            }
+        }
+        let millis = started.elapsed().as_millis() as i64;
+        let change = match key {
+            Some(key) => HistoryChange::Replace {
+                key,
+                row: progress(self, AppliedStatus::Applied, millis),
+            },
+            None => self.change_for(plan, step, AppliedStatus::Applied, millis),
+        };
+        self.driver.record(&change).await?;
+        Ok(())
+    }
+
+    fn row_for(&self, plan: &Plan, step: &Step, status: AppliedStatus, millis: i64) -> HistoryRow {
+        let m = step.migration.as_ref();
+        HistoryRow {
+            version: step.version.as_ref().map(|v| v.as_str().to_string()).unwrap_or_default(),
+            name: step.name.clone(),
+            kind: match step.kind {
+                MigrationKind::Repeatable => AppliedKind::Repeatable,
+                _ => AppliedKind::Versioned,
+            },
+            checksum: m.map(|m| m.checksum.as_str().to_string()),
+            batch: plan.batch,
+            status,
+            applied_by: self.options.applied_by.clone(),
+            execution_ms: millis,
+            down_script: m.and_then(|m| m.down.as_ref()).map(|d| d.sql.clone()),
+            note: None,
+            tool_version: TOOL_VERSION.to_string(),
+        }
+    }
+
+    fn change_for(&self, plan: &Plan, step: &Step, status: AppliedStatus, millis: i64) -> HistoryChange {
+        let key = step.applied.as_ref().map(|a| crate::RowKey {
+            version: a.version_str().to_string(),
+            name: a.name.clone(),
+        });
+        match (step.action, key) {
+            (Action::Revert, Some(key)) => HistoryChange::Delete(key),
+            (Action::Apply, _) | (_, None) => {
+                HistoryChange::Insert(self.row_for(plan, step, status, millis))
+            }
+            (_, Some(key)) => {
+                let mut row = self.row_for(plan, step, status, millis);
+                if let (Action::Resume { .. }, Some(a)) = (step.action, &step.applied) {
+                    row.batch = a.batch;
+                }
+                HistoryChange::Replace { key, row }
+            }
+        }
+    }
+}
+
+fn direction_of(target: &Target) -> Direction {
+    match target {
+        Target::Up { .. } => Direction::Up,
+        _ => Direction::Down,
+    }
+}
+
+fn step_direction(step: &Step) -> &'static str {
+    if step.action == Action::Revert {
+        "down"
+    } else {
+        "up"
+    }
+}
+
+fn result_of(step: &Step, outcome: StepOutcome) -> StepResult {
+    StepResult {
+        version: step.version.as_ref().map(|v| v.as_str().to_string()).unwrap_or_default(),
+        name: step.name.clone(),
+        action: step.action.as_str(),
+        outcome,
+        millis: 0,
+    }
+}
+
+/// Maps a database error inside statement `idx` of a step to `file:line:col` with a frame.
+fn migration_error(step: &Step, prep: &Prepared, idx: usize, e: DriverError, help: String) -> ExecuteError {
+    let script = &step.script;
+    let span = prep.statements.get(idx).cloned().unwrap_or(0..0);
+    let offset = span.start + e.position.unwrap_or(0).min(span.len());
+    ExecuteError::Migration {
+        label: step.label(),
+        direction: step_direction(step),
+        location: script.locate(offset),
+        statement: idx + 1,
+        sql: script.sql[span].to_string(),
+        frame: Some((script.sql.clone(), offset, script.line_offset)),
+        source: e,
+        help,
+    }
+}
