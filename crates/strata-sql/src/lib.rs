@@ -5,6 +5,7 @@
 //! directives that other tools write into comments, and flags statements that cannot run inside
 //! a transaction.
 
+mod block;
 mod directives;
 mod lexer;
 mod position;
