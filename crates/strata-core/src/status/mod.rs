@@ -1,5 +1,11 @@
 //! The state of every migration, local or applied, for `status` and `validate`.
 
+mod matching;
+#[cfg(test)]
+mod tests;
+
+pub(crate) use matching::{analyze, Analysis, Item, Order};
+
 use crate::{AppliedMigration, Migration, MigrationKind};
 use std::path::PathBuf;
 
@@ -66,8 +72,32 @@ pub struct StatusEntry {
 ///
 /// Each local migration appears once, each history row without a local file appears once (as
 /// `missing`, or as `applied` with a `baseline` note for baseline rows). Local versions at or
-/// below a baseline count as applied.
+/// below a baseline count as applied. A baseline row is never matched with a file, so a file at
+/// exactly the baseline version is listed too (covered by it), just before the baseline row.
+///
+/// A dirty row is `dirty` whether or not its file exists or changed. A repeatable row without a
+/// file is `missing`, like a versioned one. When strata has no note of its own for an entry,
+/// the note of its history row (`marked applied`, a repair reason) is shown.
 pub fn status(local: &[Migration], applied: &[AppliedMigration]) -> Vec<StatusEntry> {
-    let _ = (local, applied);
-    todo!("status")
+    analyze(local, applied).items.iter().map(entry).collect()
+}
+
+fn entry(item: &Item<'_>) -> StatusEntry {
+    // The row that says when and by whom: its own, or the baseline covering it.
+    let row = item.row.or(item.baseline);
+    StatusEntry {
+        version: item.version_str().to_string(),
+        name: item.name().to_string(),
+        kind: item.kind(),
+        status: item.state,
+        batch: row.map(|r| r.batch),
+        applied_at: row.map(|r| r.applied_at.clone()),
+        applied_by: row.map(|r| r.applied_by.clone()),
+        path: item.local.and_then(Migration::path).map(PathBuf::from),
+        statements_done: item.statements_done(),
+        note: item
+            .note
+            .clone()
+            .or_else(|| item.row.and_then(|r| r.note.clone())),
+    }
 }
