@@ -3,6 +3,27 @@
 //! Reading is split in two: [`read_dir`] collects `(relative path, bytes)` entries from disk,
 //! and [`parse_entries`] (pure) turns entries into migrations, so migrations compiled into a
 //! binary go through exactly the same parsing.
+//!
+//! File-name patterns are described in `layout.rs`; the rules in short:
+//! - Layouts are recognised per file under [`Layout::Auto`] (a directory may mix them as long as
+//!   versions stay unique); an explicit layout accepts only its own file names.
+//! - Versions are digits followed by `_` and a non-empty name (`0001_init.up.sql`); Flyway's are
+//!   digit parts separated by `.` or `_` (`V1_1__init.sql`); diesel's are all the digits of the
+//!   directory name's leading part (`2017-08-31-230457_init` is `20170831230457`).
+//! - Files that are not `.sql` and hidden files are ignored; a `.sql` file that fits no pattern
+//!   is an error, like duplicate versions, downs without ups, invalid UTF-8, empty ups and unknown
+//!   directives. The first problem in path order is reported.
+//! - Text is normalized (byte-order mark, CRLF) before anything else; checksums cover the up
+//!   script only (for dbmate files, the `-- migrate:up` section).
+
+mod layout;
+mod new;
+mod parse;
+mod read;
+mod sections;
+mod shape;
+#[cfg(test)]
+mod tests;
 
 use crate::{Migration, SourceError};
 use std::path::{Path, PathBuf};
@@ -57,16 +78,34 @@ pub struct Shape {
     pub sections: bool,
 }
 
+impl Shape {
+    /// A shape; `sections` only matters for [`Layout::Single`]. A layout of [`Layout::Auto`]
+    /// makes [`create_migration`] detect the shape from the directory.
+    pub fn new(layout: Layout, versioning: Versioning, sections: bool) -> Shape {
+        Shape {
+            layout,
+            versioning,
+            sections,
+        }
+    }
+}
+
 /// Reads every file under `dir` (one level, plus diesel's subdirectories) as entries.
+///
+/// Reads the `.sql` files directly in `dir` and, in subdirectories whose names start with a
+/// digit, `up.sql`, `down.sql` and `metadata.toml`. Other files are not read, since parsing
+/// would ignore them; hidden files and directories are skipped. Entries come sorted by
+/// [`Entry::relative`]. A missing directory is an [`Io`](crate::SourceErrorKind::Io) error.
 pub fn read_dir(dir: &Path) -> Result<Vec<Entry>, SourceError> {
-    let _ = dir;
-    todo!("read_dir")
+    read::read_dir(dir)
 }
 
 /// Parses entries into migrations: versioned ones sorted by version, then repeatables by name.
+///
+/// Pure: entries may come from [`read_dir`] or be compiled into a binary. With
+/// [`Layout::Auto`] each file's layout is recognised from its name.
 pub fn parse_entries(entries: &[Entry], layout: Layout) -> Result<Vec<Migration>, SourceError> {
-    let _ = (entries, layout);
-    todo!("parse_entries")
+    parse::parse_entries(entries, layout)
 }
 
 /// Reads and parses a directory.
@@ -75,19 +114,36 @@ pub fn load_dir(dir: &Path, layout: Layout) -> Result<Vec<Migration>, SourceErro
 }
 
 /// Detects the shape of the migrations in a directory (for `strata new`).
+///
+/// The layout is `layout` unless it is [`Layout::Auto`]: then the one most migrations use (a tie
+/// goes to the newest migration's layout; an empty directory gets [`Layout::Pairs`]). Versions
+/// are timestamps for diesel, or when the highest version has 12 digits or more, and sequence
+/// numbers otherwise; an empty directory gets timestamps (sequence numbers for Flyway).
+/// `sections` is true when the newest single-file migration has a `-- migrate:up` marker.
+/// Only file names are checked: a `.sql` file that fits no pattern is an error.
 pub fn detect_shape(entries: &[Entry], layout: Layout) -> Result<Shape, SourceError> {
-    let _ = (entries, layout);
-    todo!("detect_shape")
+    shape::detect_shape(entries, layout)
 }
 
 /// Creates the files of a new migration named `name` in `dir`, in the directory's shape, with
 /// the next version (`now_unix` seconds for timestamps). Returns the paths created.
+///
+/// - The directory is created if missing. The name is lowercased and anything but `[a-z0-9]`
+///   becomes `_` (`Add users-table` -> `add_users_table`); a name left empty is an error.
+/// - Sequence: the highest existing version + 1, zero-padded to its width (`0004`); `0001` in an
+///   empty directory (`1` for Flyway, where the next major version is used: `V3__x.sql` after
+///   `V2.1__y.sql`).
+/// - Timestamp: UTC `YYYYMMDDHHMMSS` of `now_unix` (padded with zeros when existing timestamps
+///   are longer), or the highest existing version + 1 when that is not above it.
+/// - Files: pairs `{v}_{name}.up.sql` + `.down.sql`; single `{v}_{name}.sql` (with empty dbmate
+///   sections when `shape.sections`); diesel `YYYY-MM-DD-HHMMSS_{name}/up.sql` + `down.sql`;
+///   Flyway `V{v}__{name}.sql`. They are empty on purpose: an empty up is refused until written.
+/// - An existing file is never overwritten (error, nothing created).
 pub fn create_migration(
     dir: &Path,
     name: &str,
     shape: Shape,
     now_unix: u64,
 ) -> Result<Vec<PathBuf>, SourceError> {
-    let _ = (dir, name, shape, now_unix);
-    todo!("create_migration")
+    new::create_migration(dir, name, shape, now_unix)
 }

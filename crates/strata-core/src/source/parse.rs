@@ -1,0 +1,395 @@
+//! Turning entries into migrations: pairing ups with their downs, verify files and diesel
+//! metadata, and checking for duplicates, orphans and empty scripts.
+//!
+//! Errors come in a stable order: entries are visited sorted by path, and each is checked on
+//! its own (name, UTF-8, directives, empty up, duplicate version) as it is met; then downs,
+//! verify files and metadata are matched to their migrations, again in path order.
+
+use super::layout::{classify, FileName, Role};
+use super::read::decode;
+use super::sections::{split_parts, Part, Parts};
+use super::{Entry, Layout};
+use crate::{Migration, Script, SourceError, SourceErrorKind, TransactionMode, Version};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// A file holding an up script, with what has been attached to it so far.
+struct Slot<'a> {
+    file: FileName,
+    entry: &'a Entry,
+    up: Script,
+    down: Option<Script>,
+    /// The file the down came from, when it is a separate file.
+    down_entry: Option<&'a Entry>,
+    verify: Option<Script>,
+    /// Where the verify came from: a separate file, or the line of a `-- strata:verify` marker.
+    verify_from: Option<VerifyFrom<'a>>,
+    /// Diesel `metadata.toml` said `run_in_transaction = false`.
+    metadata_no_transaction: bool,
+}
+
+enum VerifyFrom<'a> {
+    File(&'a Entry),
+    Section(usize),
+}
+
+/// A down, verify or metadata file, matched to its migration once all ups are known.
+struct Companion<'a> {
+    file: FileName,
+    entry: &'a Entry,
+    kind: CompanionKind,
+}
+
+enum CompanionKind {
+    Down(Script),
+    Verify(Script),
+    /// Diesel `metadata.toml`: whether the scripts run in a transaction.
+    Metadata {
+        run_in_transaction: bool,
+    },
+}
+
+pub(crate) fn parse_entries(
+    entries: &[Entry],
+    layout: Layout,
+) -> Result<Vec<Migration>, SourceError> {
+    let mut sorted: Vec<&Entry> = entries.iter().collect();
+    sorted.sort_by(|a, b| a.relative.cmp(&b.relative));
+
+    let mut versioned: BTreeMap<Version, Slot> = BTreeMap::new();
+    let mut repeatable: BTreeMap<String, Slot> = BTreeMap::new();
+    let mut companions = Vec::new();
+    for entry in sorted {
+        let file = classify(&entry.relative, layout).map_err(|u| {
+            SourceError::new(
+                SourceErrorKind::UnrecognizedFile,
+                vec![entry.display.clone()],
+                u.message,
+            )
+            .help(u.help)
+        })?;
+        let Some(file) = file else { continue };
+        if file.role == Role::DieselMetadata {
+            let run_in_transaction = read_metadata(entry)?;
+            companions.push(Companion {
+                file,
+                entry,
+                kind: CompanionKind::Metadata { run_in_transaction },
+            });
+            continue;
+        }
+        let text = decode(entry)?;
+        let parts = split_parts(entry, &text, file.role == Role::Single)?;
+        if !file.role.is_up() {
+            companions.push(companion(file, entry, &text, &parts)?);
+            continue;
+        }
+        let slot = up_slot(file, entry, &text, &parts)?;
+        let existing = match &slot.file.version {
+            Some(v) => versioned.get(v),
+            None => repeatable.get(&slot.file.name),
+        };
+        if let Some(existing) = existing {
+            return Err(duplicate(existing.entry, entry, &slot.file));
+        }
+        match slot.file.version.clone() {
+            Some(v) => versioned.insert(v, slot),
+            None => repeatable.insert(slot.file.name.clone(), slot),
+        };
+    }
+
+    for c in companions {
+        attach(&mut versioned, c)?;
+    }
+
+    Ok(versioned
+        .into_values()
+        .chain(repeatable.into_values())
+        .map(build)
+        .collect())
+}
+
+/// Reads the up script (and any down or verify section) of a file that holds one.
+fn up_slot<'a>(
+    file: FileName,
+    entry: &'a Entry,
+    text: &str,
+    parts: &Parts,
+) -> Result<Slot<'a>, SourceError> {
+    let mode = if parts.no_transaction {
+        TransactionMode::None
+    } else {
+        TransactionMode::Transactional
+    };
+    let up = script(entry, text, &parts.main).with_transaction(mode);
+    if up.is_blank() {
+        let (message, position) = if parts.markers {
+            (
+                "the `-- migrate:up` section has no statements",
+                Some(parts.main.line_offset),
+            )
+        } else if parts.verify.is_some() {
+            (
+                "the up script (before `-- strata:verify`) has no statements",
+                None,
+            )
+        } else {
+            ("the up script has no statements (an empty migration is refused, so that one not yet written is never recorded as applied)", None)
+        };
+        let mut err = SourceError::new(
+            SourceErrorKind::EmptyUp,
+            vec![entry.display.clone()],
+            message,
+        )
+        .help("write the up script, or delete the file");
+        if let Some(line) = position {
+            err = err.at(line.max(1), 1);
+        }
+        return Err(err);
+    }
+    // In a single file the no-transaction directive covers both scripts.
+    let down = parts
+        .down
+        .as_ref()
+        .map(|p| script(entry, text, p).with_transaction(mode));
+    let verify = parts.verify.as_ref().map(|p| script(entry, text, p));
+    let verify_from = parts
+        .verify
+        .as_ref()
+        .map(|p| VerifyFrom::Section(p.line_offset));
+    Ok(Slot {
+        file,
+        entry,
+        up,
+        down,
+        down_entry: None,
+        verify,
+        verify_from,
+        metadata_no_transaction: false,
+    })
+}
+
+/// Reads a down or verify file.
+fn companion<'a>(
+    file: FileName,
+    entry: &'a Entry,
+    text: &str,
+    parts: &Parts,
+) -> Result<Companion<'a>, SourceError> {
+    let mode = if parts.no_transaction {
+        TransactionMode::None
+    } else {
+        TransactionMode::Transactional
+    };
+    let kind = if file.role == Role::Verify {
+        // The whole file is the verify script; a marker in it changes nothing.
+        let whole = Part {
+            range: 0..text.len(),
+            line_offset: 0,
+        };
+        CompanionKind::Verify(script(entry, text, &whole).with_transaction(mode))
+    } else {
+        if let Some(verify) = &parts.verify {
+            return Err(SourceError::new(
+                SourceErrorKind::BadDirective,
+                vec![entry.display.clone()],
+                "a `-- strata:verify` section in a down script",
+            )
+            .at(verify.line_offset.max(1), 1)
+            .help("move the verify section into the up script"));
+        }
+        CompanionKind::Down(script(entry, text, &parts.main).with_transaction(mode))
+    };
+    Ok(Companion { file, entry, kind })
+}
+
+fn script(entry: &Entry, text: &str, part: &Part) -> Script {
+    Script::new(
+        &text[part.range.clone()],
+        Some(entry.display.clone()),
+        part.line_offset,
+    )
+}
+
+/// Attaches a down, verify or metadata file to its migration.
+fn attach<'a>(
+    versioned: &mut BTreeMap<Version, Slot<'a>>,
+    c: Companion<'a>,
+) -> Result<(), SourceError> {
+    let version = c.file.version.clone().expect("companions have versions");
+    let slot = versioned
+        .get_mut(&version)
+        .filter(|slot| belongs(&c.file, &slot.file));
+    let Some(slot) = slot else {
+        let other = versioned.get(&version).map(|s| s.entry);
+        return Err(orphan(&c, other));
+    };
+    match c.kind {
+        CompanionKind::Down(down) => {
+            if let Some(first) = slot.down_entry {
+                return Err(duplicate(first, c.entry, &c.file));
+            }
+            slot.down = Some(down);
+            slot.down_entry = Some(c.entry);
+        }
+        CompanionKind::Verify(verify) => {
+            match slot.verify_from {
+                Some(VerifyFrom::File(first)) => return Err(duplicate(first, c.entry, &c.file)),
+                Some(VerifyFrom::Section(line)) => {
+                    return Err(SourceError::new(
+                        SourceErrorKind::BadDirective,
+                        vec![slot.entry.display.clone(), c.entry.display.clone()],
+                        format!(
+                            "the migration has both a `-- strata:verify` section and a verify file `{}`",
+                            c.entry.relative
+                        ),
+                    )
+                    .at(line.max(1), 1)
+                    .help("keep one of them"));
+                }
+                None => {}
+            }
+            slot.verify = Some(verify);
+            slot.verify_from = Some(VerifyFrom::File(c.entry));
+        }
+        CompanionKind::Metadata { run_in_transaction } => {
+            slot.metadata_no_transaction = !run_in_transaction;
+        }
+    }
+    Ok(())
+}
+
+/// Whether a companion file belongs to the migration holding `up`.
+fn belongs(companion: &FileName, up: &FileName) -> bool {
+    match companion.role {
+        Role::PairDown => up.role == Role::PairUp && up.name == companion.name,
+        Role::Verify => matches!(up.role, Role::PairUp | Role::Single) && up.name == companion.name,
+        Role::FlywayUndo => up.role == Role::FlywayVersioned,
+        Role::DieselDown | Role::DieselMetadata => {
+            up.role == Role::DieselUp && up.dir == companion.dir
+        }
+        _ => false,
+    }
+}
+
+fn orphan(c: &Companion, other: Option<&Entry>) -> SourceError {
+    let v = c
+        .file
+        .version
+        .as_ref()
+        .map(Version::as_str)
+        .unwrap_or_default();
+    let name = &c.file.name;
+    let (kind, message, help) = match c.file.role {
+        Role::PairDown => (
+            SourceErrorKind::DownWithoutUp,
+            format!("down script without its up script `{v}_{name}.up.sql`"),
+            "add the up script, or rename or remove the down script".to_string(),
+        ),
+        Role::Verify => (
+            SourceErrorKind::DownWithoutUp,
+            format!("verify script without its migration `{v}_{name}.up.sql` or `{v}_{name}.sql`"),
+            "rename the verify file after its migration, or remove it".to_string(),
+        ),
+        Role::FlywayUndo => (
+            SourceErrorKind::DownWithoutUp,
+            format!("undo script without its versioned migration `V{v}__*.sql`"),
+            "add the versioned migration, or remove the undo script".to_string(),
+        ),
+        Role::DieselMetadata => (
+            SourceErrorKind::Layout,
+            format!(
+                "diesel migration directory `{}` has no up.sql",
+                c.file.dir.as_deref().unwrap_or_default()
+            ),
+            "write the up script in up.sql, or remove the directory".to_string(),
+        ),
+        _ => (
+            SourceErrorKind::DownWithoutUp,
+            format!(
+                "diesel migration directory `{}` has a down.sql but no up.sql",
+                c.file.dir.as_deref().unwrap_or_default()
+            ),
+            "write the up script in up.sql, or remove the directory".to_string(),
+        ),
+    };
+    let mut paths = vec![c.entry.display.clone()];
+    let mut message = message;
+    let mut help = help;
+    if let Some(other) = other {
+        message.push_str(&format!(" (version {v} is `{}`)", other.relative));
+        paths.push(other.display.clone());
+        if c.file.role == Role::PairDown && other.relative.ends_with(&format!("{v}_{name}.sql")) {
+            help = "a single-file migration keeps its down script in a `-- migrate:down` section"
+                .into();
+        }
+    }
+    SourceError::new(kind, paths, message).help(help)
+}
+
+fn duplicate(first: &Entry, second: &Entry, file: &FileName) -> SourceError {
+    let message = match &file.version {
+        Some(v) => format!(
+            "version {v} is used by both `{}` and `{}`",
+            first.relative, second.relative
+        ),
+        None => format!(
+            "two repeatable migrations are named `{}`: `{}` and `{}`",
+            file.name, first.relative, second.relative
+        ),
+    };
+    SourceError::new(
+        SourceErrorKind::DuplicateVersion,
+        vec![first.display.clone(), second.display.clone()],
+        message,
+    )
+    .help("give one of them another version (versions compare as numbers: `1` and `0001` are the same)")
+}
+
+fn build(slot: Slot) -> Migration {
+    let Slot {
+        file,
+        mut up,
+        mut down,
+        verify,
+        metadata_no_transaction,
+        ..
+    } = slot;
+    if metadata_no_transaction {
+        up.transaction = TransactionMode::None;
+        if let Some(down) = &mut down {
+            down.transaction = TransactionMode::None;
+        }
+    }
+    let m = match file.version {
+        Some(v) => Migration::versioned(v, file.name, up),
+        None => Migration::repeatable(file.name, up),
+    };
+    m.with_down(down).with_verify(verify)
+}
+
+/// Reads a diesel `metadata.toml`: only `run_in_transaction` matters (other keys are diesel's).
+fn read_metadata(entry: &Entry) -> Result<bool, SourceError> {
+    #[derive(serde::Deserialize)]
+    struct Metadata {
+        run_in_transaction: Option<bool>,
+    }
+    let text = decode(entry)?;
+    match toml::from_str::<Metadata>(&text) {
+        Ok(m) => Ok(m.run_in_transaction.unwrap_or(true)),
+        Err(e) => {
+            let paths: Vec<PathBuf> = vec![entry.display.clone()];
+            let mut err = SourceError::new(
+                SourceErrorKind::BadMetadata,
+                paths,
+                format!("cannot read diesel metadata: {}", e.message()),
+            )
+            .help("diesel's metadata.toml holds `run_in_transaction = true` or `false`");
+            if let Some(span) = e.span() {
+                let lc = strata_sql::line_col(&text, span.start);
+                err = err.at(lc.line, lc.column);
+            }
+            Err(err)
+        }
+    }
+}

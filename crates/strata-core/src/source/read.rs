@@ -1,0 +1,129 @@
+//! Reading a migrations directory from disk, and decoding file bytes into normalized text.
+
+use super::Entry;
+use crate::checksum::normalize;
+use crate::{SourceError, SourceErrorKind};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// The files of a diesel migration directory that are read.
+const DIESEL_FILES: [&str; 3] = ["up.sql", "down.sql", "metadata.toml"];
+
+pub(crate) fn read_dir(dir: &Path) -> Result<Vec<Entry>, SourceError> {
+    let meta = match fs::metadata(dir) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(SourceError::new(
+                SourceErrorKind::Io,
+                vec![dir.to_path_buf()],
+                "the migrations directory does not exist",
+            )
+            .help(
+                "point at your migrations with `--dir`, or create the first migration with `strata new NAME`",
+            ));
+        }
+        Err(e) => return Err(io_error(dir, "cannot read the migrations directory", e)),
+    };
+    if !meta.is_dir() {
+        return Err(SourceError::new(
+            SourceErrorKind::Io,
+            vec![dir.to_path_buf()],
+            "the migrations path is not a directory",
+        )
+        .help("point `--dir` at the directory that holds the migration files"));
+    }
+    let mut entries = Vec::new();
+    for (name, path) in list(dir)? {
+        if name.starts_with('.') {
+            continue;
+        }
+        // Follow symbolic links: a linked file or directory is read like a real one.
+        let Ok(meta) = fs::metadata(&path) else {
+            continue;
+        };
+        if meta.is_file() && name.to_ascii_lowercase().ends_with(".sql") {
+            entries.push(read_file(dir, name, path)?);
+        } else if meta.is_dir() && name.starts_with(|c: char| c.is_ascii_digit()) {
+            for file in DIESEL_FILES {
+                let inner = path.join(file);
+                if inner.is_file() {
+                    entries.push(read_file(dir, format!("{name}/{file}"), inner)?);
+                }
+            }
+        }
+    }
+    entries.sort_by(|a, b| a.relative.cmp(&b.relative));
+    Ok(entries)
+}
+
+/// The names and paths of a directory's children. A name that is not UTF-8 is an error when it
+/// could be a migration (it cannot be recorded in a history table) and skipped otherwise.
+fn list(dir: &Path) -> Result<Vec<(String, PathBuf)>, SourceError> {
+    let read = fs::read_dir(dir).map_err(|e| io_error(dir, "cannot list the directory", e))?;
+    let mut children = Vec::new();
+    for child in read {
+        let child = child.map_err(|e| io_error(dir, "cannot list the directory", e))?;
+        let path = child.path();
+        match child.file_name().into_string() {
+            Ok(name) => children.push((name, path)),
+            Err(raw) => {
+                if raw.to_string_lossy().to_ascii_lowercase().ends_with(".sql") {
+                    return Err(SourceError::new(
+                        SourceErrorKind::UnrecognizedFile,
+                        vec![path],
+                        "the file name is not valid UTF-8",
+                    )
+                    .help("rename the file"));
+                }
+            }
+        }
+    }
+    Ok(children)
+}
+
+fn read_file(dir: &Path, relative: String, path: PathBuf) -> Result<Entry, SourceError> {
+    let bytes = fs::read(&path).map_err(|e| io_error(&path, "cannot read the file", e))?;
+    Ok(Entry {
+        display: dir.join(&relative),
+        relative,
+        bytes,
+    })
+}
+
+fn io_error(path: &Path, what: &str, e: std::io::Error) -> SourceError {
+    SourceError::new(
+        SourceErrorKind::Io,
+        vec![path.to_path_buf()],
+        format!("{what}: {e}"),
+    )
+}
+
+/// The entry's text, decoded and normalized (byte-order mark stripped, CRLF turned into LF).
+pub(crate) fn decode(entry: &Entry) -> Result<String, SourceError> {
+    match std::str::from_utf8(&entry.bytes) {
+        Ok(text) => Ok(normalize(text).into_owned()),
+        Err(e) => {
+            let valid = &entry.bytes[..e.valid_up_to()];
+            let valid = std::str::from_utf8(valid).unwrap_or_default();
+            let valid = valid.strip_prefix('\u{feff}').unwrap_or(valid);
+            let line = valid.matches('\n').count() + 1;
+            let column = valid
+                .rsplit('\n')
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .count()
+                + 1;
+            Err(SourceError::new(
+                SourceErrorKind::InvalidUtf8,
+                vec![entry.display.clone()],
+                format!(
+                    "the file is not valid UTF-8 (invalid byte at offset {}, line {line}, column {column})",
+                    e.valid_up_to()
+                ),
+            )
+            .at(line, column)
+            .help("save the file as UTF-8"))
+        }
+    }
+}
