@@ -1,0 +1,137 @@
+//! Raw command-line arguments (clap). Resolved with the config file into [`crate::config::Config`].
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people.
+    Text,
+    /// One JSON document on stdout, for machines.
+    Json,
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "strata",
+    version,
+    about = "Versioned SQL migrations that prove what they did",
+    propagate_version = true
+)]
+pub struct Cli {
+    /// Database URL (default: $DATABASE_URL, also read from .env, then strata.toml).
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Migrations directory (default: from strata.toml, else `migrations`).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Config file (default: strata.toml when present).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Environment section of the config file (`[env.NAME]`).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub env: Option<String>,
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Print only results and errors, no progress.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// History table name (default: strata_migrations).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub history_table: Option<String>,
+    /// Seconds to wait for another runner's migration lock.
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub lock_wait: Option<f64>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the next migration file(s) in the directory's layout.
+    New {
+        /// Name of the migration (`add_users`).
+        name: String,
+    },
+    /// Apply pending migrations.
+    Up {
+        /// Apply up to and including this version.
+        #[arg(long, value_name = "VERSION")]
+        to: Option<String>,
+        /// Print the plan and the SQL without running anything.
+        #[arg(long)]
+        dry_run: bool,
+        /// Apply pending migrations whose version is below the highest applied one.
+        #[arg(long)]
+        allow_out_of_order: bool,
+        /// Go on although applied migrations have no file.
+        #[arg(long)]
+        allow_missing: bool,
+        /// Run every migration in one transaction: all or nothing.
+        #[arg(long)]
+        single_transaction: bool,
+    },
+    /// Revert migrations (default: the last one).
+    Down {
+        /// How many to revert.
+        #[arg(conflicts_with_all = ["to", "batch"])]
+        count: Option<usize>,
+        /// Revert everything above this version (`0`: everything).
+        #[arg(long, value_name = "VERSION", conflicts_with = "batch")]
+        to: Option<String>,
+        /// Revert everything the last `up` applied.
+        #[arg(long)]
+        batch: bool,
+        /// Print the plan and the SQL without running anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Revert the last applied migration and apply it again.
+    Redo {
+        /// Print the plan and the SQL without running anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Show every migration and its state.
+    Status {
+        /// Exit 1 when anything is pending, modified, missing, dirty or out of order.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Print the current version (the highest applied).
+    Version,
+    /// Check the files (layout, names, directives) and, with a database, the checksums.
+    Validate,
+    /// Record that the database already has everything up to VERSION.
+    Baseline {
+        /// The version the existing schema corresponds to.
+        version: String,
+        /// Why (stored in the history).
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Record VERSION as applied without running it.
+    MarkApplied {
+        /// The version to record.
+        version: String,
+        /// Why (stored in the history).
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Resolve a dirty migration, or accept a changed file's checksum.
+    Repair {
+        /// The version to repair (default: every dirty one).
+        version: Option<String>,
+        /// Store the file's current checksum for a modified migration.
+        #[arg(long)]
+        accept_checksum: bool,
+        /// Remove a dirty migration's row instead (you undid it by hand).
+        #[arg(long)]
+        forget: bool,
+        /// Why (stored in the history).
+        #[arg(long)]
+        reason: Option<String>,
+    },
+}

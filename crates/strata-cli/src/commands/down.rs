@@ -1,0 +1,20 @@
+//! `strata down` and `strata redo`.
+
+use super::{connect, load, options, progress};
+use crate::config::Config;
+use anyhow::Result;
+use strata::{Executor, Policy, Target};
+
+pub async fn run(config: &Config, target: Target, dry_run: bool) -> Result<i32> {
+    // Reverting works from stored down scripts too, so a missing file is no reason to refuse.
+    let migrations = load(config)?;
+    let mut driver = connect(config)?;
+    let policy = Policy::default();
+    let mut executor = Executor::new(driver.as_mut(), options(config)).with_events(progress(config));
+    let report = if dry_run {
+        executor.dry_run(&migrations, &target, &policy).await
+    } else {
+        executor.run(&migrations, &target, &policy).await
+    };
+    crate::report::run_report(config, &report)
+}

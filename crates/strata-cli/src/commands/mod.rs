@@ -1,0 +1,113 @@
+//! One file per subcommand; shared set-up here.
+
+mod baseline;
+mod down;
+mod mark_applied;
+mod new;
+mod repair;
+mod status;
+mod up;
+mod validate;
+mod version;
+
+use crate::args::{Cli, Command, Format};
+use crate::config::Config;
+use anyhow::{Context, Result};
+use std::io::Write;
+use strata::{Driver, Event, ExecutorOptions, Migration, Version};
+
+/// Runs the command and returns the exit code.
+pub async fn run(cli: Cli) -> Result<i32> {
+    let config = Config::resolve(&cli)?;
+    match cli.command {
+        Command::New { name } => new::run(&config, &name),
+        Command::Up { to, dry_run, allow_out_of_order, allow_missing, single_transaction } => {
+            let policy = strata::Policy::default()
+                .allow_out_of_order(allow_out_of_order)
+                .allow_missing(allow_missing)
+                .single_transaction(single_transaction);
+            let target = strata::Target::Up { to: to.as_deref().map(parse_version).transpose()? };
+            up::run(&config, target, policy, dry_run).await
+        }
+        Command::Down { count, to, batch, dry_run } => {
+            let target = match (count, to, batch) {
+                (_, _, true) => strata::Target::DownBatch,
+                (_, Some(v), _) => strata::Target::DownTo(parse_version(&v)?),
+                (n, None, false) => strata::Target::DownCount(n.unwrap_or(1)),
+            };
+            down::run(&config, target, dry_run).await
+        }
+        Command::Redo { dry_run } => down::run(&config, strata::Target::Redo, dry_run).await,
+        Command::Status { check } => status::run(&config, check).await,
+        Command::Version => version::run(&config).await,
+        Command::Validate => validate::run(&config).await,
+        Command::Baseline { version, reason } => {
+            baseline::run(&config, &parse_version(&version)?, reason.as_deref()).await
+        }
+        Command::MarkApplied { version, reason } => {
+            mark_applied::run(&config, &parse_version(&version)?, reason.as_deref()).await
+        }
+        Command::Repair { version, accept_checksum, forget, reason } => {
+            let version = version.as_deref().map(parse_version).transpose()?;
+            repair::run(&config, version.as_ref(), accept_checksum, forget, reason.as_deref()).await
+        }
+    }
+}
+
+fn parse_version(s: &str) -> Result<Version> {
+    Ok(Version::parse(s)?)
+}
+
+/// Reads the migrations directory.
+fn load(config: &Config) -> Result<Vec<Migration>> {
+    Ok(strata::source::load_dir(&config.dir, config.layout)?)
+}
+
+/// Opens the database.
+fn connect(config: &Config) -> Result<Box<dyn Driver>> {
+    let url = config.url()?;
+    let options = strata::ConnectOptions::default().history_table(config.history_table.clone());
+    strata::connect(url, &options).with_context(|| {
+        format!("cannot open the database {} (from {})", strata::redact_url(url), config.url_source)
+    })
+}
+
+/// Executor options from the config.
+fn options(config: &Config) -> ExecutorOptions {
+    ExecutorOptions::default().lock_wait(config.lock_wait)
+}
+
+/// Progress lines on stderr, for people only.
+fn progress(config: &Config) -> impl FnMut(Event) + Send {
+    let show = config.format == Format::Text && !config.quiet;
+    move |event: Event| {
+        if !show {
+            return;
+        }
+        let mut err = std::io::stderr().lock();
+        let _ = match event {
+            Event::LockWaiting { holder } => writeln!(err, "waiting for the migration lock ({holder})"),
+            Event::StepStarted { label, direction } => {
+                let verb = if direction == "down" { "reverting" } else { "applying" };
+                write!(err, "{verb} {label} ... ").and_then(|()| err.flush())
+            }
+            Event::StepFinished { millis, .. } => writeln!(err, "done in {millis} ms"),
+            Event::Resuming { label, statements_done } => writeln!(
+                err,
+                "resuming {label} after its {statements_done} completed statement(s) ... "
+            ),
+            Event::Retrying { label, attempt, reason } => {
+                writeln!(err, "lock timeout in {label} ({reason}); retrying, attempt {attempt}")
+            }
+            _ => Ok(()),
+        };
+    }
+}
+
+/// Writes a JSON value to stdout.
+pub(crate) fn print_json(value: &serde_json::Value) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}

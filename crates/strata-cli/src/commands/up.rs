@@ -1,0 +1,18 @@
+//! `strata up`.
+
+use super::{connect, load, options, progress};
+use crate::config::Config;
+use anyhow::Result;
+use strata::{Executor, Policy, Target};
+
+pub async fn run(config: &Config, target: Target, policy: Policy, dry_run: bool) -> Result<i32> {
+    let migrations = load(config)?;
+    let mut driver = connect(config)?;
+    let mut executor = Executor::new(driver.as_mut(), options(config)).with_events(progress(config));
+    let report = if dry_run {
+        executor.dry_run(&migrations, &target, &policy).await
+    } else {
+        executor.run(&migrations, &target, &policy).await
+    };
+    crate::report::run_report(config, &report)
+}

@@ -1,0 +1,67 @@
+//! `strata validate`: the files, and with a database their checksums and history.
+
+use super::{connect, options};
+use crate::args::Format;
+use crate::config::Config;
+use crate::{EXIT_FINDINGS, EXIT_OK};
+use anyhow::Result;
+use std::io::Write;
+use strata::{Executor, MigrationState};
+
+pub async fn run(config: &Config) -> Result<i32> {
+    let mut problems: Vec<serde_json::Value> = Vec::new();
+    let mut count = 0;
+    match strata::source::load_dir(&config.dir, config.layout) {
+        Err(e) if e.kind == strata::SourceErrorKind::Io => return Err(e.into()),
+        Err(e) => problems.push(serde_json::json!({
+            "kind": "file",
+            "file": e.paths.first(),
+            "line": e.position.map(|p| p.0),
+            "column": e.position.map(|p| p.1),
+            "message": e.to_string(),
+            "help": e.help,
+        })),
+        Ok(migrations) => {
+            count = migrations.len();
+            if config.database_url.is_some() {
+                let mut driver = connect(config)?;
+                let entries = Executor::new(driver.as_mut(), options(config)).status(&migrations).await?;
+                for e in entries {
+                    let bad = matches!(
+                        e.status,
+                        MigrationState::Modified | MigrationState::Missing | MigrationState::Dirty
+                    );
+                    if bad {
+                        problems.push(serde_json::json!({
+                            "kind": e.status.as_str(),
+                            "file": e.path,
+                            "version": e.version,
+                            "name": e.name,
+                            "message": format!("{} ({}) is {}", e.version, e.name, e.status.as_str()),
+                        }));
+                    }
+                }
+            }
+        }
+    }
+    match config.format {
+        Format::Json => super::print_json(&serde_json::json!({
+            "valid": problems.is_empty(),
+            "migrations": count,
+            "problems": problems,
+        }))?,
+        Format::Text => {
+            let mut out = std::io::stdout().lock();
+            if problems.is_empty() {
+                writeln!(out, "{count} migration(s) in {} are valid", config.dir.display())?;
+            }
+            for p in &problems {
+                writeln!(out, "problem: {}", p["message"].as_str().unwrap_or_default())?;
+                if let Some(h) = p["help"].as_str() {
+                    writeln!(out, "  help: {h}")?;
+                }
+            }
+        }
+    }
+    Ok(if problems.is_empty() { EXIT_OK } else { EXIT_FINDINGS })
+}

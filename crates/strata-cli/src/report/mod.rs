@@ -1,0 +1,58 @@
+//! Rendering results: text for people (`text.rs`), JSON for machines (`json.rs`).
+
+mod json;
+mod text;
+
+use crate::args::Format;
+use crate::config::Config;
+use crate::{EXIT_ERROR, EXIT_OK};
+use anyhow::Result;
+use std::io::Write;
+use strata::{Report, StatusEntry};
+
+/// Renders a run (`up`, `down`, `redo`, with or without `--dry-run`) and picks the exit code.
+pub fn run_report(config: &Config, report: &Report) -> Result<i32> {
+    match config.format {
+        Format::Json => crate::commands::print_json(&json::run_report(report))?,
+        Format::Text => {
+            let mut out = std::io::stdout().lock();
+            text::run_report(report, &mut out)?;
+            out.flush()?;
+            if let Some(e) = &report.error {
+                let mut err = std::io::stderr().lock();
+                text::execute_error(e, &mut err)?;
+            }
+        }
+    }
+    Ok(if report.error.is_some() { EXIT_ERROR } else { EXIT_OK })
+}
+
+/// Renders `status`.
+pub fn status(config: &Config, entries: &[StatusEntry]) -> Result<()> {
+    match config.format {
+        Format::Json => crate::commands::print_json(&json::status(entries)),
+        Format::Text => text::status(entries, &mut std::io::stdout().lock()),
+    }
+}
+
+/// Renders a one-line confirmation.
+pub fn done(config: &Config, text: &str, json: serde_json::Value) -> Result<i32> {
+    match config.format {
+        Format::Json => crate::commands::print_json(&json)?,
+        Format::Text => writeln!(std::io::stdout().lock(), "{text}")?,
+    }
+    Ok(EXIT_OK)
+}
+
+/// Renders an error that ended the command: JSON on stdout (one document), text on stderr.
+pub fn error(e: &anyhow::Error, format: Format, out: &mut dyn Write, err: &mut dyn Write) {
+    let _ = match format {
+        Format::Json => {
+            let doc = serde_json::json!({ "error": json::error(e) });
+            serde_json::to_writer_pretty(&mut *out, &doc)
+                .map_err(std::io::Error::other)
+                .and_then(|()| writeln!(out))
+        }
+        Format::Text => text::error(e, err),
+    };
+}

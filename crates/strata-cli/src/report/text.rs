@@ -1,0 +1,180 @@
+//! Text output for people.
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use std::io::{IsTerminal, Write};
+use strata::{Action, Direction, ExecuteError, Report, StatusEntry, StepOutcome};
+
+pub fn run_report(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let Some(plan) = &report.plan else { return Ok(()) };
+    for w in &plan.warnings {
+        writeln!(out, "warning: {w}")?;
+    }
+    if report.dry_run {
+        if plan.steps.is_empty() {
+            return writeln!(out, "Nothing to do.");
+        }
+        writeln!(out, "Plan ({} step(s), nothing was run):", plan.steps.len())?;
+        for step in &plan.steps {
+            let mode = match step.transaction() {
+                strata::TransactionMode::Transactional => "in a transaction",
+                _ => "statement by statement, no transaction",
+            };
+            let extra = match step.action {
+                Action::Resume { statements_done } => {
+                    format!(", skipping {statements_done} completed statement(s)")
+                }
+                _ => String::new(),
+            };
+            writeln!(out, "\n-- {} {} ({mode}{extra})", step.action.as_str(), step.label())?;
+            writeln!(out, "{}", step.script.sql.trim_end())?;
+        }
+        return Ok(());
+    }
+    let done = report.done();
+    let rolled_back = report.steps.iter().filter(|s| s.outcome == StepOutcome::RolledBack).count();
+    let millis: u64 = report.steps.iter().map(|s| s.millis).sum();
+    if report.steps.is_empty() {
+        return writeln!(
+            out,
+            "{}",
+            match report.direction {
+                Direction::Up => "Nothing to apply: the database is up to date.",
+                Direction::Down => "Nothing to revert.",
+            }
+        );
+    }
+    let verb = match (report.direction, plan.steps.iter().any(|s| s.action == Action::Revert)) {
+        (Direction::Down, _) | (_, true) => "Reverted or applied",
+        _ => "Applied",
+    };
+    let verb = if plan.steps.iter().all(|s| s.action == Action::Revert) { "Reverted" } else { verb };
+    if rolled_back > 0 {
+        writeln!(out, "Rolled back: the run was one transaction; nothing was applied.")?;
+    } else {
+        write!(out, "{verb} {done} of {} migration(s) in {millis} ms", report.steps.len())?;
+        if report.direction == Direction::Up && done > 0 {
+            write!(out, " (batch {})", plan.batch)?;
+        }
+        writeln!(out, ".")?;
+    }
+    Ok(())
+}
+
+pub fn status(entries: &[StatusEntry], out: &mut dyn Write) -> anyhow::Result<()> {
+    if entries.is_empty() {
+        writeln!(out, "No migrations found and nothing applied.")?;
+        return Ok(());
+    }
+    let vw = entries.iter().map(|e| e.version.len()).max().unwrap_or(0).max(7);
+    let nw = entries.iter().map(|e| e.name.len()).max().unwrap_or(0).max(4);
+    writeln!(out, "{:vw$}  {:nw$}  {:12}  {:5}  APPLIED AT", "VERSION", "NAME", "STATUS", "BATCH")?;
+    for e in entries {
+        let version = if e.version.is_empty() { "R" } else { &e.version };
+        let batch = e.batch.map(|b| b.to_string()).unwrap_or_default();
+        let mut state = e.status.as_str().to_string();
+        if let Some(n) = e.statements_done {
+            state = format!("{state} ({n} done)");
+        }
+        write!(
+            out,
+            "{version:vw$}  {:nw$}  {state:12}  {batch:5}  {}",
+            e.name,
+            e.applied_at.as_deref().unwrap_or("-")
+        )?;
+        if let Some(note) = &e.note {
+            write!(out, "  ({note})")?;
+        }
+        writeln!(out)?;
+    }
+    let count = |s: &str| entries.iter().filter(|e| e.status.as_str() == s).count();
+    let mut summary = vec![format!("{} applied", count("applied"))];
+    for s in ["pending", "modified", "missing", "dirty", "out-of-order"] {
+        if count(s) > 0 {
+            summary.push(format!("{} {s}", count(s)));
+        }
+    }
+    writeln!(out, "\n{}", summary.join(", "))?;
+    Ok(())
+}
+
+fn renderer() -> Renderer {
+    if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    }
+}
+
+/// A run's error, with a code frame when it points into a file.
+pub fn execute_error(e: &ExecuteError, err: &mut dyn Write) -> std::io::Result<()> {
+    match e {
+        ExecuteError::Migration { label, direction, location, frame, source, help, statement, .. } => {
+            let mut title = format!("{label} ({direction}) failed at statement {statement}: {}", source.message);
+            if let Some(code) = &source.code {
+                title.push_str(&format!(" [{code}]"));
+            }
+            let path = location.rsplitn(3, ':').nth(2).unwrap_or(location).to_string();
+            let mut group = Group::with_title(Level::ERROR.primary_title(title.as_str()));
+            if let Some((text, offset, line_offset)) = frame {
+                let end = text[*offset..]
+                    .find(|c: char| c.is_whitespace())
+                    .map(|n| offset + n.max(1))
+                    .unwrap_or(text.len())
+                    .max((*offset + 1).min(text.len()));
+                group = group.element(
+                    Snippet::source(text.as_str())
+                        .line_start(line_offset + 1)
+                        .path(path.as_str())
+                        .annotation(AnnotationKind::Primary.span(*offset..end)),
+                );
+            } else {
+                group = group.element(Level::NOTE.message(format!("at {location}")));
+            }
+            if let Some(d) = &source.detail {
+                group = group.element(Level::NOTE.message(format!("detail: {d}")));
+            }
+            if let Some(h) = &source.hint {
+                group = group.element(Level::NOTE.message(format!("hint: {h}")));
+            }
+            group = group.element(Level::HELP.message(help.as_str()));
+            writeln!(err, "{}", renderer().render(&[group]))
+        }
+        ExecuteError::Plan(p) => {
+            for problem in &p.problems {
+                writeln!(err, "error: {problem}")?;
+                writeln!(err, "  help: {}", problem.help())?;
+            }
+            writeln!(err, "Nothing was run.")
+        }
+        ExecuteError::Preflight { location, message, help } => {
+            writeln!(err, "error: {location}: {message}\n  help: {help}\nNothing was run.")
+        }
+        other => {
+            writeln!(err, "error: {other}")?;
+            if let Some(h) = other.help() {
+                writeln!(err, "  help: {h}")?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// An error that ended a command before or outside a run.
+pub fn error(e: &anyhow::Error, err: &mut dyn Write) -> std::io::Result<()> {
+    if let Some(x) = e.downcast_ref::<ExecuteError>() {
+        return execute_error(x, err);
+    }
+    if let Some(s) = e.downcast_ref::<strata::SourceError>() {
+        writeln!(err, "error: {s}")?;
+        if let Some(h) = &s.help {
+            writeln!(err, "  help: {h}")?;
+        }
+        return Ok(());
+    }
+    let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();
+    writeln!(err, "error: {}", chain.join(": "))?;
+    if let Some(h) = e.chain().find_map(|c| c.downcast_ref::<strata::DriverError>()).and_then(|d| d.hint.clone()) {
+        writeln!(err, "  help: {h}")?;
+    }
+    Ok(())
+}

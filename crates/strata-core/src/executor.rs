@@ -1,1 +1,0 @@
-pub struct Executor; pub struct ExecutorOptions;

@@ -1,0 +1,241 @@
+//! [`SqliteDriver`]: the strata primitives on one rusqlite connection.
+
+use crate::history;
+use crate::lock::FileLock;
+use crate::url::{parse_url, SqliteTarget};
+use rusqlite::Connection;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+use strata_core::{
+    AppliedMigration, Capabilities, Dialect, Driver, DriverError, DriverErrorKind, HistoryChange,
+    LockOptions, DEFAULT_HISTORY_TABLE,
+};
+
+/// Commit the group transaction when it has been open this long, so progress becomes durable
+/// and visible during long runs.
+const GROUP_COMMIT_EVERY: Duration = Duration::from_millis(500);
+
+/// A SQLite database opened for migrating.
+pub struct SqliteDriver {
+    conn: Connection,
+    path: Option<PathBuf>,
+    table: String,
+    lock: Option<FileLock>,
+    /// When the group transaction was opened, if one is open.
+    open_since: Option<Instant>,
+    /// `--single-transaction`: the open transaction is only committed by `commit_all`.
+    all: bool,
+}
+
+impl std::fmt::Debug for SqliteDriver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteDriver").field("path", &self.path).field("table", &self.table).finish()
+    }
+}
+
+/// Turns a rusqlite error into a driver error, keeping the code and the position SQLite reports.
+pub(crate) fn map_err(e: rusqlite::Error) -> DriverError {
+    match &e {
+        rusqlite::Error::SqliteFailure(f, msg) => {
+            let kind = match f.code {
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked => {
+                    DriverErrorKind::LockNotAvailable
+                }
+                rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::NotADatabase => {
+                    DriverErrorKind::Connect
+                }
+                _ => DriverErrorKind::Database,
+            };
+            DriverError::new(kind, msg.clone().unwrap_or_else(|| f.to_string()))
+                .with_code(format!("{:?}", f.code))
+        }
+        rusqlite::Error::SqlInputError { error, msg, offset, .. } => {
+            DriverError::new(DriverErrorKind::Database, msg.clone())
+                .with_code(format!("{:?}", error.code))
+                .with_position((*offset >= 0).then_some(*offset as usize))
+        }
+        _ => DriverError::new(DriverErrorKind::Database, e.to_string()),
+    }
+}
+
+impl SqliteDriver {
+    /// Opens (creating when missing) the database a `sqlite:` URL names, with history in
+    /// `table` (default [`DEFAULT_HISTORY_TABLE`]).
+    pub fn open(url: &str, table: Option<&str>) -> Result<SqliteDriver, DriverError> {
+        let target = parse_url(url).ok_or_else(|| {
+            DriverError::new(DriverErrorKind::Connect, format!("`{url}` is not a sqlite: URL"))
+        })?;
+        let (conn, path) = match target {
+            SqliteTarget::Memory => (Connection::open_in_memory(), None),
+            SqliteTarget::File(p) => {
+                if let Some(parent) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    if !parent.is_dir() {
+                        return Err(DriverError::new(
+                            DriverErrorKind::Connect,
+                            format!("cannot open {}: directory {} does not exist", p.display(), parent.display()),
+                        ));
+                    }
+                }
+                (Connection::open(&p), Some(p))
+            }
+        };
+        let conn = conn.map_err(|e| {
+            let mut d = map_err(e);
+            d.kind = DriverErrorKind::Connect;
+            d
+        })?;
+        conn.busy_timeout(Duration::from_secs(5)).map_err(map_err)?;
+        Ok(SqliteDriver {
+            conn,
+            path,
+            table: table.unwrap_or(DEFAULT_HISTORY_TABLE).to_string(),
+            lock: None,
+            open_since: None,
+            all: false,
+        })
+    }
+
+    /// The history table's name.
+    pub fn history_table(&self) -> &str {
+        &self.table
+    }
+
+    fn begin_group(&mut self) -> Result<(), DriverError> {
+        if self.open_since.is_none() {
+            self.conn.execute_batch("BEGIN IMMEDIATE").map_err(map_err)?;
+            self.open_since = Some(Instant::now());
+        }
+        Ok(())
+    }
+
+    fn commit_group(&mut self) -> Result<(), DriverError> {
+        if self.open_since.take().is_some() {
+            if let Err(e) = self.conn.execute_batch("COMMIT") {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                return Err(map_err(e));
+            }
+        }
+        Ok(())
+    }
+
+    fn run_all(&self, statements: &[&str]) -> Result<(), (usize, DriverError)> {
+        for (i, s) in statements.iter().enumerate() {
+            self.conn.execute_batch(s).map_err(|e| (i, map_err(e)))?;
+        }
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl Driver for SqliteDriver {
+    fn capabilities(&self) -> Capabilities {
+        let mut c = Capabilities::new("sqlite", Dialect::Sqlite, true);
+        c.server_version = Some(rusqlite::version().to_string());
+        c
+    }
+
+    async fn lock(&mut self, opts: &LockOptions) -> Result<(), DriverError> {
+        if let (Some(path), None) = (&self.path, &self.lock) {
+            self.lock = Some(FileLock::acquire(path, opts.wait)?);
+        }
+        Ok(())
+    }
+
+    async fn unlock(&mut self) -> Result<(), DriverError> {
+        // Never leave a transaction open behind the lock.
+        if self.open_since.is_some() && !self.all {
+            let r = self.commit_group();
+            self.lock = None;
+            return r;
+        }
+        self.lock = None;
+        Ok(())
+    }
+
+    async fn ensure_history(&mut self) -> Result<(), DriverError> {
+        if !history::exists(&self.conn, &self.table).map_err(map_err)? {
+            self.conn.execute_batch(&history::create_sql(&self.table)).map_err(map_err)?;
+        }
+        Ok(())
+    }
+
+    async fn read_history(&mut self) -> Result<Vec<AppliedMigration>, DriverError> {
+        if !history::exists(&self.conn, &self.table).map_err(map_err)? {
+            return Ok(Vec::new());
+        }
+        history::read(&self.conn, &self.table)
+    }
+
+    async fn apply_atomic(
+        &mut self,
+        statements: &[&str],
+        change: &HistoryChange,
+    ) -> Result<(), (usize, DriverError)> {
+        let n = statements.len();
+        self.begin_group().map_err(|e| (0, e))?;
+        self.conn.execute_batch("SAVEPOINT strata_step").map_err(|e| (0, map_err(e)))?;
+        let started = Instant::now();
+        let result = self.run_all(statements).and_then(|()| {
+            let ms = started.elapsed().as_millis() as i64;
+            history::write(&self.conn, &self.table, change, Some(ms)).map_err(|e| (n, map_err(e)))
+        });
+        match result {
+            Ok(()) => {
+                self.conn.execute_batch("RELEASE strata_step").map_err(|e| (n, map_err(e)))?;
+                if !self.all && self.open_since.is_some_and(|t| t.elapsed() >= GROUP_COMMIT_EVERY) {
+                    self.commit_group().map_err(|e| (n, e))?;
+                }
+                Ok(())
+            }
+            Err(err) => {
+                // A statement may have ended the transaction itself (e.g. a stray COMMIT that
+                // preflight could not see); only roll back what is still open.
+                if !self.conn.is_autocommit() {
+                    let _ = self.conn.execute_batch("ROLLBACK TO strata_step; RELEASE strata_step");
+                } else {
+                    self.open_since = None;
+                }
+                Err(err)
+            }
+        }
+    }
+
+    async fn execute(&mut self, statement: &str) -> Result<(), DriverError> {
+        self.commit_group()?;
+        self.conn.execute_batch(statement).map_err(map_err)
+    }
+
+    async fn record(&mut self, change: &HistoryChange) -> Result<(), DriverError> {
+        if !self.all {
+            self.commit_group()?;
+        }
+        history::write(&self.conn, &self.table, change, None).map_err(map_err)
+    }
+
+    async fn begin_all(&mut self) -> Result<(), DriverError> {
+        self.commit_group()?;
+        self.begin_group()?;
+        self.all = true;
+        Ok(())
+    }
+
+    async fn commit_all(&mut self) -> Result<(), DriverError> {
+        self.all = false;
+        self.commit_group()
+    }
+
+    async fn rollback_all(&mut self) -> Result<(), DriverError> {
+        self.all = false;
+        if self.open_since.take().is_some() {
+            self.conn.execute_batch("ROLLBACK").map_err(map_err)?;
+        }
+        Ok(())
+    }
+
+    async fn flush(&mut self) -> Result<(), DriverError> {
+        if self.all {
+            return Ok(());
+        }
+        self.commit_group()
+    }
+}
