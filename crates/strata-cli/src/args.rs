@@ -107,6 +107,7 @@ pub enum Command {
     /// Record that the database already has everything up to VERSION.
     Baseline {
         /// The version the existing schema corresponds to.
+        #[arg(id = "baseline_version", value_name = "VERSION")]
         version: String,
         /// Why (stored in the history).
         #[arg(long)]
@@ -115,6 +116,7 @@ pub enum Command {
     /// Record VERSION as applied without running it.
     MarkApplied {
         /// The version to record.
+        #[arg(id = "target_version", value_name = "VERSION")]
         version: String,
         /// Why (stored in the history).
         #[arg(long)]
@@ -123,6 +125,7 @@ pub enum Command {
     /// Resolve a dirty migration, or accept a changed file's checksum.
     Repair {
         /// The version to repair (default: every dirty one).
+        #[arg(id = "repair_version", value_name = "VERSION")]
         version: Option<String>,
         /// Store the file's current checksum for a modified migration.
         #[arg(long)]
@@ -134,4 +137,26 @@ pub enum Command {
         #[arg(long)]
         reason: Option<String>,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_options_go_before_or_after_the_subcommand() {
+        let a = Cli::try_parse_from(["strata", "--format", "json", "status", "--check"]).unwrap();
+        let b = Cli::try_parse_from(["strata", "status", "--check", "--format", "json"]).unwrap();
+        assert_eq!(a.format, Format::Json);
+        assert_eq!(b.format, Format::Json);
+        let c = Cli::try_parse_from(["strata", "repair", "3", "--dir", "db"]).unwrap();
+        assert!(matches!(c.command, Command::Repair { version: Some(ref v), .. } if v == "3"));
+        assert_eq!(c.dir.as_deref(), Some(std::path::Path::new("db")));
+    }
 }

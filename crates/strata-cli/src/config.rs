@@ -63,14 +63,17 @@ impl Config {
                 let known: Vec<_> = file.env.keys().map(String::as_str).collect();
                 format!(
                     "no [env.{name}] section in the config file (known: {})",
-                    if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    }
                 )
             })?),
             None => None,
         };
-        let pick = |f: fn(&EnvSection) -> Option<String>, top: Option<String>| {
-            section.and_then(f).or(top)
-        };
+        let pick =
+            |f: fn(&EnvSection) -> Option<String>, top: Option<String>| section.and_then(f).or(top);
         let dotenv = read_dotenv();
         let (database_url, url_source) = if let Some(u) = &cli.database_url {
             (Some(u.clone()), "--database-url")
@@ -92,7 +95,10 @@ impl Config {
                 None => PathBuf::from("migrations"),
             },
         };
-        let layout = section.and_then(|s| s.format).or(file.format).unwrap_or(Layout::Auto);
+        let layout = section
+            .and_then(|s| s.format)
+            .or(file.format)
+            .unwrap_or(Layout::Auto);
         let history_table = cli
             .history_table
             .clone()
@@ -149,7 +155,9 @@ fn load_file(explicit: Option<&Path>) -> Result<(ConfigFile, PathBuf)> {
 /// `DATABASE_URL` from `./.env`, without changing the process environment.
 fn read_dotenv() -> Option<String> {
     let iter = dotenvy::from_path_iter(".env").ok()?;
-    iter.filter_map(Result::ok).find(|(k, _)| k == "DATABASE_URL").map(|(_, v)| v)
+    iter.filter_map(Result::ok)
+        .find(|(k, _)| k == "DATABASE_URL")
+        .map(|(_, v)| v)
 }
 
 /// Expands `${VAR}` in config values, so secrets can stay in the environment.
@@ -158,7 +166,10 @@ fn expand(value: &str) -> Result<String> {
     let mut rest = value;
     while let Some(start) = rest.find("${") {
         out.push_str(&rest[..start]);
-        let end = rest[start..].find('}').context("unclosed ${ in the config file")? + start;
+        let end = rest[start..]
+            .find('}')
+            .context("unclosed ${ in the config file")?
+            + start;
         let name = &rest[start + 2..end];
         let v = std::env::var(name)
             .with_context(|| format!("the config file uses ${{{name}}}, which is not set"))?;

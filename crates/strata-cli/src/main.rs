@@ -19,7 +19,9 @@ pub const EXIT_ERROR: i32 = 2;
 fn main() {
     let cli = args::Cli::parse();
     let format = cli.format;
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build();
     let result = match runtime {
         Ok(rt) => rt.block_on(commands::run(cli)),
         Err(e) => Err(anyhow::Error::from(e)),
@@ -41,6 +43,7 @@ fn main() {
 /// A closed pipe (`strata status | head`) ends the program quietly, like ripgrep.
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
 }

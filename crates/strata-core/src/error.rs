@@ -49,7 +49,13 @@ pub struct SourceError {
 impl SourceError {
     /// An error about some files.
     pub fn new(kind: SourceErrorKind, paths: Vec<PathBuf>, message: impl Into<String>) -> Self {
-        SourceError { kind, paths, position: None, message: message.into(), help: None }
+        SourceError {
+            kind,
+            paths,
+            position: None,
+            message: message.into(),
+            help: None,
+        }
     }
 
     /// Sets the line and column.
@@ -185,6 +191,9 @@ impl fmt::Display for Problem {
                 }
                 write!(f, " now has checksum {local}, the history has {applied}")
             }
+            Problem::Missing { version, name } if version.is_empty() => {
+                write!(f, "repeatable migration R__{name} is applied but its file is missing")
+            }
             Problem::Missing { version, name } => {
                 write!(f, "migration {version} ({name}) is applied but its file is missing")
             }
@@ -287,9 +296,13 @@ impl ExecuteError {
     pub fn help(&self) -> Option<String> {
         match self {
             ExecuteError::Source(e) => e.help.clone(),
-            ExecuteError::Plan(e) => {
-                Some(e.problems.iter().map(Problem::help).collect::<Vec<_>>().join("\n"))
-            }
+            ExecuteError::Plan(e) => Some(
+                e.problems
+                    .iter()
+                    .map(Problem::help)
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
             ExecuteError::Preflight { help, .. } | ExecuteError::Migration { help, .. } => {
                 Some(help.clone())
             }

@@ -29,7 +29,10 @@ pub struct SqliteDriver {
 
 impl std::fmt::Debug for SqliteDriver {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SqliteDriver").field("path", &self.path).field("table", &self.table).finish()
+        f.debug_struct("SqliteDriver")
+            .field("path", &self.path)
+            .field("table", &self.table)
+            .finish()
     }
 }
 
@@ -47,15 +50,55 @@ pub(crate) fn map_err(e: rusqlite::Error) -> DriverError {
                 _ => DriverErrorKind::Database,
             };
             DriverError::new(kind, msg.clone().unwrap_or_else(|| f.to_string()))
-                .with_code(format!("{:?}", f.code))
+                .with_code(code_name(f.extended_code))
         }
-        rusqlite::Error::SqlInputError { error, msg, offset, .. } => {
-            DriverError::new(DriverErrorKind::Database, msg.clone())
-                .with_code(format!("{:?}", error.code))
-                .with_position((*offset >= 0).then_some(*offset as usize))
-        }
+        rusqlite::Error::SqlInputError {
+            error, msg, offset, ..
+        } => DriverError::new(DriverErrorKind::Database, msg.clone())
+            .with_code(code_name(error.extended_code))
+            .with_position((*offset >= 0).then_some(*offset as usize)),
         _ => DriverError::new(DriverErrorKind::Database, e.to_string()),
     }
+}
+
+/// The name of a SQLite result code (`SQLITE_CONSTRAINT_UNIQUE`), as in SQLite's docs.
+fn code_name(extended: std::os::raw::c_int) -> String {
+    let primary = match extended & 0xff {
+        1 => "SQLITE_ERROR",
+        2 => "SQLITE_INTERNAL",
+        3 => "SQLITE_PERM",
+        4 => "SQLITE_ABORT",
+        5 => "SQLITE_BUSY",
+        6 => "SQLITE_LOCKED",
+        7 => "SQLITE_NOMEM",
+        8 => "SQLITE_READONLY",
+        9 => "SQLITE_INTERRUPT",
+        10 => "SQLITE_IOERR",
+        11 => "SQLITE_CORRUPT",
+        13 => "SQLITE_FULL",
+        14 => "SQLITE_CANTOPEN",
+        17 => "SQLITE_SCHEMA",
+        18 => "SQLITE_TOOBIG",
+        19 => "SQLITE_CONSTRAINT",
+        20 => "SQLITE_MISMATCH",
+        21 => "SQLITE_MISUSE",
+        23 => "SQLITE_AUTH",
+        25 => "SQLITE_RANGE",
+        26 => "SQLITE_NOTADB",
+        _ => return format!("SQLITE_{extended}"),
+    };
+    let sub = match extended {
+        275 => "_CHECK",
+        531 => "_COMMITHOOK",
+        787 => "_FOREIGNKEY",
+        1043 => "_FUNCTION",
+        1299 => "_NOTNULL",
+        1555 => "_PRIMARYKEY",
+        1811 => "_TRIGGER",
+        2067 => "_UNIQUE",
+        _ => "",
+    };
+    format!("{primary}{sub}")
 }
 
 impl SqliteDriver {
@@ -63,7 +106,10 @@ impl SqliteDriver {
     /// `table` (default [`DEFAULT_HISTORY_TABLE`]).
     pub fn open(url: &str, table: Option<&str>) -> Result<SqliteDriver, DriverError> {
         let target = parse_url(url).ok_or_else(|| {
-            DriverError::new(DriverErrorKind::Connect, format!("`{url}` is not a sqlite: URL"))
+            DriverError::new(
+                DriverErrorKind::Connect,
+                format!("`{url}` is not a sqlite: URL"),
+            )
         })?;
         let (conn, path) = match target {
             SqliteTarget::Memory => (Connection::open_in_memory(), None),
@@ -72,7 +118,11 @@ impl SqliteDriver {
                     if !parent.is_dir() {
                         return Err(DriverError::new(
                             DriverErrorKind::Connect,
-                            format!("cannot open {}: directory {} does not exist", p.display(), parent.display()),
+                            format!(
+                                "cannot open {}: directory {} does not exist",
+                                p.display(),
+                                parent.display()
+                            ),
                         ));
                     }
                 }
@@ -102,7 +152,9 @@ impl SqliteDriver {
 
     fn begin_group(&mut self) -> Result<(), DriverError> {
         if self.open_since.is_none() {
-            self.conn.execute_batch("BEGIN IMMEDIATE").map_err(map_err)?;
+            self.conn
+                .execute_batch("BEGIN IMMEDIATE")
+                .map_err(map_err)?;
             self.open_since = Some(Instant::now());
         }
         Ok(())
@@ -154,7 +206,9 @@ impl Driver for SqliteDriver {
 
     async fn ensure_history(&mut self) -> Result<(), DriverError> {
         if !history::exists(&self.conn, &self.table).map_err(map_err)? {
-            self.conn.execute_batch(&history::create_sql(&self.table)).map_err(map_err)?;
+            self.conn
+                .execute_batch(&history::create_sql(&self.table))
+                .map_err(map_err)?;
         }
         Ok(())
     }
@@ -173,7 +227,9 @@ impl Driver for SqliteDriver {
     ) -> Result<(), (usize, DriverError)> {
         let n = statements.len();
         self.begin_group().map_err(|e| (0, e))?;
-        self.conn.execute_batch("SAVEPOINT strata_step").map_err(|e| (0, map_err(e)))?;
+        self.conn
+            .execute_batch("SAVEPOINT strata_step")
+            .map_err(|e| (0, map_err(e)))?;
         let started = Instant::now();
         let result = self.run_all(statements).and_then(|()| {
             let ms = started.elapsed().as_millis() as i64;
@@ -181,8 +237,14 @@ impl Driver for SqliteDriver {
         });
         match result {
             Ok(()) => {
-                self.conn.execute_batch("RELEASE strata_step").map_err(|e| (n, map_err(e)))?;
-                if !self.all && self.open_since.is_some_and(|t| t.elapsed() >= GROUP_COMMIT_EVERY) {
+                self.conn
+                    .execute_batch("RELEASE strata_step")
+                    .map_err(|e| (n, map_err(e)))?;
+                if !self.all
+                    && self
+                        .open_since
+                        .is_some_and(|t| t.elapsed() >= GROUP_COMMIT_EVERY)
+                {
                     self.commit_group().map_err(|e| (n, e))?;
                 }
                 Ok(())
@@ -191,7 +253,9 @@ impl Driver for SqliteDriver {
                 // A statement may have ended the transaction itself (e.g. a stray COMMIT that
                 // preflight could not see); only roll back what is still open.
                 if !self.conn.is_autocommit() {
-                    let _ = self.conn.execute_batch("ROLLBACK TO strata_step; RELEASE strata_step");
+                    let _ = self
+                        .conn
+                        .execute_batch("ROLLBACK TO strata_step; RELEASE strata_step");
                 } else {
                     self.open_since = None;
                 }

@@ -80,7 +80,8 @@ pub(crate) fn read(conn: &Connection, table: &str) -> Result<Vec<AppliedMigratio
             DriverError::new(DriverErrorKind::History, format!("history table {table}: {what}"))
                 .with_hint(Some("the table was changed by hand or by another tool; restore it or pick another table with `history_table`".into()))
         };
-        let kind = AppliedKind::parse(&kind).ok_or_else(|| bad(format!("unknown kind `{kind}`")))?;
+        let kind =
+            AppliedKind::parse(&kind).ok_or_else(|| bad(format!("unknown kind `{kind}`")))?;
         let version = if v.is_empty() {
             None
         } else {
@@ -88,7 +89,9 @@ pub(crate) fn read(conn: &Connection, table: &str) -> Result<Vec<AppliedMigratio
         };
         let status = match status.as_str() {
             "applied" => AppliedStatus::Applied,
-            "dirty" => AppliedStatus::Dirty { statements_done: done.unwrap_or(0).max(0) as u32 },
+            "dirty" => AppliedStatus::Dirty {
+                statements_done: done.unwrap_or(0).max(0) as u32,
+            },
             other => return Err(bad(format!("unknown status `{other}`"))),
         };
         let mut a = AppliedMigration::new(version, name, kind)

@@ -10,7 +10,8 @@ pub async fn run(config: &Config, target: Target, dry_run: bool) -> Result<i32> 
     let migrations = load(config)?;
     let mut driver = connect(config)?;
     let policy = Policy::default();
-    let mut executor = Executor::new(driver.as_mut(), options(config)).with_events(progress(config));
+    let mut executor =
+        Executor::new(driver.as_mut(), options(config)).with_events(progress(config));
     let report = if dry_run {
         executor.dry_run(&migrations, &target, &policy).await
     } else {

@@ -8,7 +8,9 @@ use strata::{Executor, Version};
 pub async fn run(config: &Config, version: &Version, reason: Option<&str>) -> Result<i32> {
     let migrations = load(config)?;
     let mut driver = connect(config)?;
-    Executor::new(driver.as_mut(), options(config)).mark_applied(&migrations, version, reason).await?;
+    Executor::new(driver.as_mut(), options(config))
+        .mark_applied(&migrations, version, reason)
+        .await?;
     crate::report::done(
         config,
         &format!("{version} recorded as applied (nothing was run)"),

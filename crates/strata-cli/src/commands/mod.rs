@@ -21,15 +21,28 @@ pub async fn run(cli: Cli) -> Result<i32> {
     let config = Config::resolve(&cli)?;
     match cli.command {
         Command::New { name } => new::run(&config, &name),
-        Command::Up { to, dry_run, allow_out_of_order, allow_missing, single_transaction } => {
+        Command::Up {
+            to,
+            dry_run,
+            allow_out_of_order,
+            allow_missing,
+            single_transaction,
+        } => {
             let policy = strata::Policy::default()
                 .allow_out_of_order(allow_out_of_order)
                 .allow_missing(allow_missing)
                 .single_transaction(single_transaction);
-            let target = strata::Target::Up { to: to.as_deref().map(parse_version).transpose()? };
+            let target = strata::Target::Up {
+                to: to.as_deref().map(parse_version).transpose()?,
+            };
             up::run(&config, target, policy, dry_run).await
         }
-        Command::Down { count, to, batch, dry_run } => {
+        Command::Down {
+            count,
+            to,
+            batch,
+            dry_run,
+        } => {
             let target = match (count, to, batch) {
                 (_, _, true) => strata::Target::DownBatch,
                 (_, Some(v), _) => strata::Target::DownTo(parse_version(&v)?),
@@ -47,9 +60,21 @@ pub async fn run(cli: Cli) -> Result<i32> {
         Command::MarkApplied { version, reason } => {
             mark_applied::run(&config, &parse_version(&version)?, reason.as_deref()).await
         }
-        Command::Repair { version, accept_checksum, forget, reason } => {
+        Command::Repair {
+            version,
+            accept_checksum,
+            forget,
+            reason,
+        } => {
             let version = version.as_deref().map(parse_version).transpose()?;
-            repair::run(&config, version.as_ref(), accept_checksum, forget, reason.as_deref()).await
+            repair::run(
+                &config,
+                version.as_ref(),
+                accept_checksum,
+                forget,
+                reason.as_deref(),
+            )
+            .await
         }
     }
 }
@@ -68,7 +93,11 @@ fn connect(config: &Config) -> Result<Box<dyn Driver>> {
     let url = config.url()?;
     let options = strata::ConnectOptions::default().history_table(config.history_table.clone());
     strata::connect(url, &options).with_context(|| {
-        format!("cannot open the database {} (from {})", strata::redact_url(url), config.url_source)
+        format!(
+            "cannot open the database {} (from {})",
+            strata::redact_url(url),
+            config.url_source
+        )
     })
 }
 
@@ -86,18 +115,37 @@ fn progress(config: &Config) -> impl FnMut(Event) + Send {
         }
         let mut err = std::io::stderr().lock();
         let _ = match event {
-            Event::LockWaiting { holder } => writeln!(err, "waiting for the migration lock ({holder})"),
-            Event::StepStarted { label, direction } => {
-                let verb = if direction == "down" { "reverting" } else { "applying" };
-                write!(err, "{verb} {label} ... ").and_then(|()| err.flush())
+            Event::LockWaiting { holder } => {
+                writeln!(err, "waiting for the migration lock ({holder})")
             }
-            Event::StepFinished { millis, .. } => writeln!(err, "done in {millis} ms"),
-            Event::Resuming { label, statements_done } => writeln!(
+            Event::StepFinished {
+                label,
+                direction,
+                millis,
+            } => {
+                let verb = if direction == "down" {
+                    "reverted"
+                } else {
+                    "applied"
+                };
+                writeln!(err, "{verb} {label} ({millis} ms)")
+            }
+            Event::Resuming {
+                label,
+                statements_done,
+            } => writeln!(
                 err,
-                "resuming {label} after its {statements_done} completed statement(s) ... "
+                "resuming {label} after its {statements_done} completed statement(s)"
             ),
-            Event::Retrying { label, attempt, reason } => {
-                writeln!(err, "lock timeout in {label} ({reason}); retrying, attempt {attempt}")
+            Event::Retrying {
+                label,
+                attempt,
+                reason,
+            } => {
+                writeln!(
+                    err,
+                    "lock timeout in {label} ({reason}); retrying, attempt {attempt}"
+                )
             }
             _ => Ok(()),
         };

@@ -9,7 +9,11 @@ use std::io::Write;
 use strata::source;
 
 pub fn run(config: &Config, name: &str) -> Result<i32> {
-    let entries = if config.dir.is_dir() { source::read_dir(&config.dir)? } else { Vec::new() };
+    let entries = if config.dir.is_dir() {
+        source::read_dir(&config.dir)?
+    } else {
+        Vec::new()
+    };
     let shape = source::detect_shape(&entries, config.layout)?;
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -28,5 +28,9 @@ pub async fn run(
             format!("{} ({}): {what}", r.version, r.name)
         })
         .collect();
-    crate::report::done(config, &lines.join("\n"), serde_json::json!({ "repaired": repairs }))
+    crate::report::done(
+        config,
+        &lines.join("\n"),
+        serde_json::json!({ "repaired": repairs }),
+    )
 }

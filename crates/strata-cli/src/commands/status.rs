@@ -9,8 +9,14 @@ use strata::{Executor, MigrationState};
 pub async fn run(config: &Config, check: bool) -> Result<i32> {
     let migrations = load(config)?;
     let mut driver = connect(config)?;
-    let entries = Executor::new(driver.as_mut(), options(config)).status(&migrations).await?;
+    let entries = Executor::new(driver.as_mut(), options(config))
+        .status(&migrations)
+        .await?;
     crate::report::status(config, &entries)?;
     let needs_work = entries.iter().any(|e| e.status != MigrationState::Applied);
-    Ok(if check && needs_work { EXIT_FINDINGS } else { EXIT_OK })
+    Ok(if check && needs_work {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
 }

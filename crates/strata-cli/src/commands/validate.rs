@@ -25,7 +25,9 @@ pub async fn run(config: &Config) -> Result<i32> {
             count = migrations.len();
             if config.database_url.is_some() {
                 let mut driver = connect(config)?;
-                let entries = Executor::new(driver.as_mut(), options(config)).status(&migrations).await?;
+                let entries = Executor::new(driver.as_mut(), options(config))
+                    .status(&migrations)
+                    .await?;
                 for e in entries {
                     let bad = matches!(
                         e.status,
@@ -53,15 +55,27 @@ pub async fn run(config: &Config) -> Result<i32> {
         Format::Text => {
             let mut out = std::io::stdout().lock();
             if problems.is_empty() {
-                writeln!(out, "{count} migration(s) in {} are valid", config.dir.display())?;
+                writeln!(
+                    out,
+                    "{count} migration(s) in {} are valid",
+                    config.dir.display()
+                )?;
             }
             for p in &problems {
-                writeln!(out, "problem: {}", p["message"].as_str().unwrap_or_default())?;
+                writeln!(
+                    out,
+                    "problem: {}",
+                    p["message"].as_str().unwrap_or_default()
+                )?;
                 if let Some(h) = p["help"].as_str() {
                     writeln!(out, "  help: {h}")?;
                 }
             }
         }
     }
-    Ok(if problems.is_empty() { EXIT_OK } else { EXIT_FINDINGS })
+    Ok(if problems.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_FINDINGS
+    })
 }

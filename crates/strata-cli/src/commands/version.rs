@@ -1,6 +1,6 @@
 //! `strata version`: the highest applied version.
 
-use super::{connect, print_json, options};
+use super::{connect, options, print_json};
 use crate::args::Format;
 use crate::config::Config;
 use crate::EXIT_OK;
@@ -9,7 +9,9 @@ use strata::{AppliedKind, Executor};
 
 pub async fn run(config: &Config) -> Result<i32> {
     let mut driver = connect(config)?;
-    let history = Executor::new(driver.as_mut(), options(config)).history().await?;
+    let history = Executor::new(driver.as_mut(), options(config))
+        .history()
+        .await?;
     let current = history
         .iter()
         .filter(|a| a.kind != AppliedKind::Repeatable)

@@ -81,7 +81,15 @@ pub fn execute_error(e: &ExecuteError) -> Value {
             v["detail"] = json!(d.detail);
             v["hint"] = json!(d.hint);
         }
-        ExecuteError::Migration { label, direction, location, statement, sql, source, .. } => {
+        ExecuteError::Migration {
+            label,
+            direction,
+            location,
+            statement,
+            sql,
+            source,
+            ..
+        } => {
             v["kind"] = json!("migration");
             v["migration"] = json!(label);
             v["direction"] = json!(direction);
@@ -105,6 +113,9 @@ pub fn error(e: &anyhow::Error) -> Value {
         return execute_error(&ExecuteError::Source(s.clone()));
     }
     let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();
-    let hint = e.chain().find_map(|c| c.downcast_ref::<strata::DriverError>()).and_then(|d| d.hint.clone());
+    let hint = e
+        .chain()
+        .find_map(|c| c.downcast_ref::<strata::DriverError>())
+        .and_then(|d| d.hint.clone());
     json!({ "kind": "error", "message": chain.join(": "), "help": hint })
 }

@@ -24,7 +24,11 @@ pub fn run_report(config: &Config, report: &Report) -> Result<i32> {
             }
         }
     }
-    Ok(if report.error.is_some() { EXIT_ERROR } else { EXIT_OK })
+    Ok(if report.error.is_some() {
+        EXIT_ERROR
+    } else {
+        EXIT_OK
+    })
 }
 
 /// Renders `status`.

@@ -5,7 +5,9 @@ use std::io::{IsTerminal, Write};
 use strata::{Action, Direction, ExecuteError, Report, StatusEntry, StepOutcome};
 
 pub fn run_report(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-    let Some(plan) = &report.plan else { return Ok(()) };
+    let Some(plan) = &report.plan else {
+        return Ok(());
+    };
     for w in &plan.warnings {
         writeln!(out, "warning: {w}")?;
     }
@@ -25,13 +27,21 @@ pub fn run_report(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 }
                 _ => String::new(),
             };
-            writeln!(out, "\n-- {} {} ({mode}{extra})", step.action.as_str(), step.label())?;
+            writeln!(
+                out,
+                "\n-- {} {} ({mode}{extra})",
+                step.action.as_str(),
+                step.label()
+            )?;
             writeln!(out, "{}", step.script.sql.trim_end())?;
         }
         return Ok(());
     }
-    let done = report.done();
-    let rolled_back = report.steps.iter().filter(|s| s.outcome == StepOutcome::RolledBack).count();
+    let rolled_back = report
+        .steps
+        .iter()
+        .filter(|s| s.outcome == StepOutcome::RolledBack)
+        .count();
     let millis: u64 = report.steps.iter().map(|s| s.millis).sum();
     if report.steps.is_empty() {
         return writeln!(
@@ -43,20 +53,47 @@ pub fn run_report(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             }
         );
     }
-    let verb = match (report.direction, plan.steps.iter().any(|s| s.action == Action::Revert)) {
-        (Direction::Down, _) | (_, true) => "Reverted or applied",
-        _ => "Applied",
-    };
-    let verb = if plan.steps.iter().all(|s| s.action == Action::Revert) { "Reverted" } else { verb };
     if rolled_back > 0 {
-        writeln!(out, "Rolled back: the run was one transaction; nothing was applied.")?;
-    } else {
-        write!(out, "{verb} {done} of {} migration(s) in {millis} ms", report.steps.len())?;
-        if report.direction == Direction::Up && done > 0 {
-            write!(out, " (batch {})", plan.batch)?;
-        }
-        writeln!(out, ".")?;
+        return writeln!(
+            out,
+            "Rolled back: the run was one transaction; nothing was applied."
+        );
     }
+    let count = |revert: bool| {
+        report
+            .steps
+            .iter()
+            .zip(&plan.steps)
+            .filter(|(r, s)| {
+                r.outcome == StepOutcome::Done && (s.action == Action::Revert) == revert
+            })
+            .count()
+    };
+    let (reverted, applied) = (count(true), count(false));
+    let mut parts = Vec::new();
+    if reverted > 0 || report.direction == Direction::Down {
+        parts.push(format!("Reverted {reverted}"));
+    }
+    if applied > 0 || report.direction == Direction::Up {
+        parts.push(format!(
+            "{} {applied}",
+            if parts.is_empty() {
+                "Applied"
+            } else {
+                "applied"
+            }
+        ));
+    }
+    write!(
+        out,
+        "{} of {} step(s) in {millis} ms",
+        parts.join(", "),
+        report.steps.len()
+    )?;
+    if applied > 0 {
+        write!(out, " (batch {})", plan.batch)?;
+    }
+    writeln!(out, ".")?;
     Ok(())
 }
 
@@ -65,11 +102,29 @@ pub fn status(entries: &[StatusEntry], out: &mut dyn Write) -> anyhow::Result<()
         writeln!(out, "No migrations found and nothing applied.")?;
         return Ok(());
     }
-    let vw = entries.iter().map(|e| e.version.len()).max().unwrap_or(0).max(7);
-    let nw = entries.iter().map(|e| e.name.len()).max().unwrap_or(0).max(4);
-    writeln!(out, "{:vw$}  {:nw$}  {:12}  {:5}  APPLIED AT", "VERSION", "NAME", "STATUS", "BATCH")?;
+    let vw = entries
+        .iter()
+        .map(|e| e.version.len())
+        .max()
+        .unwrap_or(0)
+        .max(7);
+    let nw = entries
+        .iter()
+        .map(|e| e.name.len())
+        .max()
+        .unwrap_or(0)
+        .max(4);
+    writeln!(
+        out,
+        "{:vw$}  {:nw$}  {:12}  {:5}  APPLIED AT",
+        "VERSION", "NAME", "STATUS", "BATCH"
+    )?;
     for e in entries {
-        let version = if e.version.is_empty() { "R" } else { &e.version };
+        let version = if e.version.is_empty() {
+            "R"
+        } else {
+            &e.version
+        };
         let batch = e.batch.map(|b| b.to_string()).unwrap_or_default();
         let mut state = e.status.as_str().to_string();
         if let Some(n) = e.statements_done {
@@ -108,12 +163,28 @@ fn renderer() -> Renderer {
 /// A run's error, with a code frame when it points into a file.
 pub fn execute_error(e: &ExecuteError, err: &mut dyn Write) -> std::io::Result<()> {
     match e {
-        ExecuteError::Migration { label, direction, location, frame, source, help, statement, .. } => {
-            let mut title = format!("{label} ({direction}) failed at statement {statement}: {}", source.message);
+        ExecuteError::Migration {
+            label,
+            direction,
+            location,
+            frame,
+            source,
+            help,
+            statement,
+            ..
+        } => {
+            let mut title = format!(
+                "{label} ({direction}) failed at statement {statement}: {}",
+                source.message
+            );
             if let Some(code) = &source.code {
                 title.push_str(&format!(" [{code}]"));
             }
-            let path = location.rsplitn(3, ':').nth(2).unwrap_or(location).to_string();
+            let path = location
+                .rsplitn(3, ':')
+                .nth(2)
+                .unwrap_or(location)
+                .to_string();
             let mut group = Group::with_title(Level::ERROR.primary_title(title.as_str()));
             if let Some((text, offset, line_offset)) = frame {
                 let end = text[*offset..]
@@ -146,8 +217,15 @@ pub fn execute_error(e: &ExecuteError, err: &mut dyn Write) -> std::io::Result<(
             }
             writeln!(err, "Nothing was run.")
         }
-        ExecuteError::Preflight { location, message, help } => {
-            writeln!(err, "error: {location}: {message}\n  help: {help}\nNothing was run.")
+        ExecuteError::Preflight {
+            location,
+            message,
+            help,
+        } => {
+            writeln!(
+                err,
+                "error: {location}: {message}\n  help: {help}\nNothing was run."
+            )
         }
         other => {
             writeln!(err, "error: {other}")?;
@@ -173,7 +251,11 @@ pub fn error(e: &anyhow::Error, err: &mut dyn Write) -> std::io::Result<()> {
     }
     let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();
     writeln!(err, "error: {}", chain.join(": "))?;
-    if let Some(h) = e.chain().find_map(|c| c.downcast_ref::<strata::DriverError>()).and_then(|d| d.hint.clone()) {
+    if let Some(h) = e
+        .chain()
+        .find_map(|c| c.downcast_ref::<strata::DriverError>())
+        .and_then(|d| d.hint.clone())
+    {
         writeln!(err, "  help: {h}")?;
     }
     Ok(())

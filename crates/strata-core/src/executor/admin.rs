@@ -33,7 +33,10 @@ pub struct Repair {
 }
 
 fn key_of(a: &AppliedMigration) -> RowKey {
-    RowKey { version: a.version_str().to_string(), name: a.name.clone() }
+    RowKey {
+        version: a.version_str().to_string(),
+        name: a.name.clone(),
+    }
 }
 
 fn nothing(reason: String) -> ExecuteError {
@@ -71,7 +74,11 @@ impl Executor<'_> {
 
     /// `strata baseline V`: records that the database already has everything up to `version`
     /// (adopting an existing database). Refused when the history already has migrations.
-    pub async fn baseline(&mut self, version: &Version, reason: Option<&str>) -> Result<(), ExecuteError> {
+    pub async fn baseline(
+        &mut self,
+        version: &Version,
+        reason: Option<&str>,
+    ) -> Result<(), ExecuteError> {
         self.with_lock(async |this, history| {
             if let Some(a) = history.iter().find(|a| a.kind != AppliedKind::Repeatable) {
                 return Err(nothing(format!(
@@ -107,13 +114,21 @@ impl Executor<'_> {
             })?;
         self.with_lock(async |this, history| {
             if let Some(a) = history.iter().find(|a| a.version.as_ref() == Some(version)) {
-                return Err(nothing(format!("{} ({}) is already in the history", a.version_str(), a.name)));
+                return Err(nothing(format!(
+                    "{} ({}) is already in the history",
+                    a.version_str(),
+                    a.name
+                )));
             }
             let mut row = this.row(m.version_str(), &m.name, AppliedKind::Versioned);
             row.checksum = Some(m.checksum.as_str().to_string());
             row.batch = history.iter().map(|a| a.batch).max().unwrap_or(0) + 1;
             row.down_script = m.down.as_ref().map(|d| d.sql.clone());
-            row.note = Some(note("marked applied without running", &this.options.applied_by, reason));
+            row.note = Some(note(
+                "marked applied without running",
+                &this.options.applied_by,
+                reason,
+            ));
             this.driver.record(&HistoryChange::Insert(row)).await?;
             Ok(())
         })
@@ -150,7 +165,8 @@ impl Executor<'_> {
                     (None, None) => m.name == a.name,
                     _ => false,
                 });
-                let modified = file.is_some_and(|m| a.checksum.as_ref().is_some_and(|c| *c != m.checksum));
+                let modified =
+                    file.is_some_and(|m| a.checksum.as_ref().is_some_and(|c| *c != m.checksum));
                 let action = if a.is_dirty() && forget {
                     RepairAction::Forgotten
                 } else if a.is_dirty() {
@@ -179,16 +195,23 @@ impl Executor<'_> {
                         _ => "changed checksum accepted",
                     };
                     row.note = Some(note(what, &this.options.applied_by, reason));
-                    HistoryChange::Replace { key: key_of(a), row }
+                    HistoryChange::Replace {
+                        key: key_of(a),
+                        row,
+                    }
                 };
                 this.driver.record(&change).await?;
-                done.push(Repair { version: a.version_str().to_string(), name: a.name.clone(), action });
+                done.push(Repair {
+                    version: a.version_str().to_string(),
+                    name: a.name.clone(),
+                    action,
+                });
             }
             if done.is_empty() {
                 return Err(nothing(match version {
-                    Some(v) if !accept_checksum => format!(
-                        "{v} is not dirty; to accept a changed file pass --accept-checksum"
-                    ),
+                    Some(v) if !accept_checksum => {
+                        format!("{v} is not dirty; to accept a changed file pass --accept-checksum")
+                    }
                     Some(v) => format!("{v} is neither dirty nor modified"),
                     None => "no migration is dirty or modified".into(),
                 }));

@@ -62,7 +62,10 @@ impl ExecutorOptions {
 }
 
 fn default_user() -> String {
-    std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into())
+    std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".into())
 }
 
 /// Runs plans against one database. Every operation that writes takes the lock first, re-reads
@@ -76,7 +79,11 @@ pub struct Executor<'a> {
 impl<'a> Executor<'a> {
     /// An executor over a driver.
     pub fn new(driver: &'a mut dyn Driver, options: ExecutorOptions) -> Self {
-        Executor { driver, options, sink: Box::new(NoEvents) }
+        Executor {
+            driver,
+            options,
+            sink: Box::new(NoEvents),
+        }
     }
 
     /// Sends progress events to `sink`.
@@ -98,7 +105,12 @@ impl<'a> Executor<'a> {
 
     /// Plans without running anything (`--dry-run`): reads the history without the lock,
     /// plans, and checks every statement as a real run would.
-    pub async fn dry_run(&mut self, local: &[Migration], target: &Target, policy: &Policy) -> Report {
+    pub async fn dry_run(
+        &mut self,
+        local: &[Migration],
+        target: &Target,
+        policy: &Policy,
+    ) -> Report {
         let mut report = Report::new(direction_of(target));
         report.dry_run = true;
         let applied = match self.history().await {
@@ -110,7 +122,11 @@ impl<'a> Executor<'a> {
         };
         match plan(local, &applied, target, policy) {
             Ok(p) => {
-                report.steps = p.steps.iter().map(|s| result_of(s, StepOutcome::NotRun)).collect();
+                report.steps = p
+                    .steps
+                    .iter()
+                    .map(|s| result_of(s, StepOutcome::NotRun))
+                    .collect();
                 if let Err(e) = preflight::prepare(&p.steps, self.driver.capabilities().dialect) {
                     report.error = Some(e);
                 }
@@ -170,7 +186,11 @@ impl<'a> Executor<'a> {
         let applied = self.driver.read_history().await?;
         let plan = plan(local, &applied, target, policy)?;
         let prepared = preflight::prepare(&plan.steps, self.driver.capabilities().dialect)?;
-        report.steps = plan.steps.iter().map(|s| result_of(s, StepOutcome::NotRun)).collect();
+        report.steps = plan
+            .steps
+            .iter()
+            .map(|s| result_of(s, StepOutcome::NotRun))
+            .collect();
         let single = policy.single_transaction && !plan.steps.is_empty();
         if single {
             self.driver.begin_all().await?;
@@ -179,7 +199,10 @@ impl<'a> Executor<'a> {
         for (i, (step, prep)) in plan.steps.iter().zip(&prepared).enumerate() {
             let started = Instant::now();
             let direction = step_direction(step);
-            self.sink.emit(Event::StepStarted { label: step.label(), direction });
+            self.sink.emit(Event::StepStarted {
+                label: step.label(),
+                direction,
+            });
             let outcome = self.run_step(&plan, step, prep, single, started).await;
             report.steps[i].millis = started.elapsed().as_millis() as u64;
             match outcome {
@@ -236,13 +259,19 @@ impl<'a> Executor<'a> {
             return self.run_statements(plan, step, prep, &texts, started).await;
         }
         let change = self.change_for(plan, step, AppliedStatus::Applied, 0);
-        let attempts = if single { 1 } else { self.options.lock_timeout_attempts.max(1) };
+        let attempts = if single {
+            1
+        } else {
+            self.options.lock_timeout_attempts.max(1)
+        };
         let mut backoff = self.options.retry_backoff;
         let mut attempt = 1;
         loop {
             match self.driver.apply_atomic(&texts, &change).await {
                 Ok(()) => return Ok(()),
-                Err((_, e)) if e.kind == DriverErrorKind::LockNotAvailable && attempt < attempts => {
+                Err((_, e))
+                    if e.kind == DriverErrorKind::LockNotAvailable && attempt < attempts =>
+                {
                     attempt += 1;
                     self.sink.emit(Event::Retrying {
                         label: step.label(),
@@ -283,8 +312,14 @@ impl<'a> Executor<'a> {
         // of non-transactional scripts are recorded once they finish.
         let (first, key, batch) = match (step.action, &step.applied) {
             (Action::Resume { statements_done }, Some(a)) => {
-                self.sink.emit(Event::Resuming { label: step.label(), statements_done });
-                let key = crate::RowKey { version: a.version_str().to_string(), name: a.name.clone() };
+                self.sink.emit(Event::Resuming {
+                    label: step.label(),
+                    statements_done,
+                });
+                let key = crate::RowKey {
+                    version: a.version_str().to_string(),
+                    name: a.name.clone(),
+                };
                 (statements_done.min(total), Some(key), a.batch)
             }
             (Action::Apply, _) => {
@@ -318,9 +353,16 @@ impl<'a> Executor<'a> {
                 return Err(migration_error(step, prep, i as usize, e, help));
             }
             if let (Some(key), true) = (&key, i + 1 < total) {
-                let status = AppliedStatus::Dirty { statements_done: i + 1 };
+                let status = AppliedStatus::Dirty {
+                    statements_done: i + 1,
+                };
                 let row = progress(self, status, started.elapsed().as_millis() as i64);
-                self.driver.record(&HistoryChange::Replace { key: key.clone(), row }).await?;
+                self.driver
+                    .record(&HistoryChange::Replace {
+                        key: key.clone(),
+                        row,
+                    })
+                    .await?;
             }
         }
         let millis = started.elapsed().as_millis() as i64;
@@ -338,7 +380,11 @@ impl<'a> Executor<'a> {
     fn row_for(&self, plan: &Plan, step: &Step, status: AppliedStatus, millis: i64) -> HistoryRow {
         let m = step.migration.as_ref();
         HistoryRow {
-            version: step.version.as_ref().map(|v| v.as_str().to_string()).unwrap_or_default(),
+            version: step
+                .version
+                .as_ref()
+                .map(|v| v.as_str().to_string())
+                .unwrap_or_default(),
             name: step.name.clone(),
             kind: match step.kind {
                 MigrationKind::Repeatable => AppliedKind::Repeatable,
@@ -355,7 +401,13 @@ impl<'a> Executor<'a> {
         }
     }
 
-    fn change_for(&self, plan: &Plan, step: &Step, status: AppliedStatus, millis: i64) -> HistoryChange {
+    fn change_for(
+        &self,
+        plan: &Plan,
+        step: &Step,
+        status: AppliedStatus,
+        millis: i64,
+    ) -> HistoryChange {
         let key = step.applied.as_ref().map(|a| crate::RowKey {
             version: a.version_str().to_string(),
             name: a.name.clone(),
@@ -393,7 +445,11 @@ fn step_direction(step: &Step) -> &'static str {
 
 fn result_of(step: &Step, outcome: StepOutcome) -> StepResult {
     StepResult {
-        version: step.version.as_ref().map(|v| v.as_str().to_string()).unwrap_or_default(),
+        version: step
+            .version
+            .as_ref()
+            .map(|v| v.as_str().to_string())
+            .unwrap_or_default(),
         name: step.name.clone(),
         action: step.action.as_str(),
         outcome,
@@ -402,7 +458,13 @@ fn result_of(step: &Step, outcome: StepOutcome) -> StepResult {
 }
 
 /// Maps a database error inside statement `idx` of a step to `file:line:col` with a frame.
-fn migration_error(step: &Step, prep: &Prepared, idx: usize, e: DriverError, help: String) -> ExecuteError {
+fn migration_error(
+    step: &Step,
+    prep: &Prepared,
+    idx: usize,
+    e: DriverError,
+    help: String,
+) -> ExecuteError {
     let script = &step.script;
     let span = prep.statements.get(idx).cloned().unwrap_or(0..0);
     let offset = span.start + e.position.unwrap_or(0).min(span.len());

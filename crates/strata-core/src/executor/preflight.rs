@@ -30,7 +30,12 @@ fn prepare_one(step: &Step, dialect: Dialect) -> Result<Prepared, ExecuteError> 
     let statements = strata_sql::split(&script.sql, dialect).map_err(|e| {
         let mut location = script.locate(0);
         if let Some(p) = &script.path {
-            location = format!("{}:{}:{}", p.display(), e.line + script.line_offset, e.column);
+            location = format!(
+                "{}:{}:{}",
+                p.display(),
+                e.line + script.line_offset,
+                e.column
+            );
         }
         ExecuteError::Preflight {
             location,
@@ -44,7 +49,9 @@ fn prepare_one(step: &Step, dialect: Dialect) -> Result<Prepared, ExecuteError> 
         .map(|p| p.display().to_string())
         .unwrap_or_else(|| format!("the script of {}", step.label()));
     if step.transaction() == TransactionMode::None {
-        return Ok(Prepared { statements: statements.into_iter().map(|s| s.span).collect() });
+        return Ok(Prepared {
+            statements: statements.into_iter().map(|s| s.span).collect(),
+        });
     }
     let unwrapped = strata_sql::unwrap_transaction(&statements);
     if let Some(i) = unwrapped.stray {
@@ -76,5 +83,7 @@ fn prepare_one(step: &Step, dialect: Dialect) -> Result<Prepared, ExecuteError> 
             });
         }
     }
-    Ok(Prepared { statements: body.iter().map(|s| s.span.clone()).collect() })
+    Ok(Prepared {
+        statements: body.iter().map(|s| s.span.clone()).collect(),
+    })
 }
