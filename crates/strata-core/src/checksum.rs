@@ -36,7 +36,12 @@ impl Checksum {
 
     /// A short form for people: the algorithm and the first 12 hex digits.
     pub fn short(&self) -> &str {
-        let end = self.0.find(':').map(|i| i + 13).unwrap_or(12).min(self.0.len());
+        let end = self
+            .0
+            .find(':')
+            .map(|i| i + 13)
+            .unwrap_or(12)
+            .min(self.0.len());
         &self.0[..end]
     }
 }
@@ -64,7 +69,10 @@ mod tests {
     #[test]
     fn line_endings_and_bom_do_not_change_the_checksum() {
         let a = Checksum::of("create table t(id int);\nselect 1;\n");
-        assert_eq!(a, Checksum::of("\u{feff}create table t(id int);\r\nselect 1;\r\n"));
+        assert_eq!(
+            a,
+            Checksum::of("\u{feff}create table t(id int);\r\nselect 1;\r\n")
+        );
         assert_ne!(a, Checksum::of("create table t(id int);\nselect 2;\n"));
         assert!(a.as_str().starts_with("sha256:"));
         assert_eq!(a.as_str().len(), 7 + 64);

@@ -23,7 +23,12 @@ pub struct Capabilities {
 impl Capabilities {
     /// Capabilities of an engine.
     pub fn new(engine: &'static str, dialect: Dialect, transactional_ddl: bool) -> Self {
-        Capabilities { engine, dialect, transactional_ddl, server_version: None }
+        Capabilities {
+            engine,
+            dialect,
+            transactional_ddl,
+            server_version: None,
+        }
     }
 }
 
@@ -37,7 +42,9 @@ pub struct LockOptions {
 
 impl Default for LockOptions {
     fn default() -> Self {
-        LockOptions { wait: Duration::from_secs(60) }
+        LockOptions {
+            wait: Duration::from_secs(60),
+        }
     }
 }
 
@@ -83,7 +90,14 @@ pub struct DriverError {
 impl DriverError {
     /// An error of a kind with a message.
     pub fn new(kind: DriverErrorKind, message: impl Into<String>) -> DriverError {
-        DriverError { kind, message: message.into(), code: None, detail: None, hint: None, position: None }
+        DriverError {
+            kind,
+            message: message.into(),
+            code: None,
+            detail: None,
+            hint: None,
+            position: None,
+        }
     }
 
     /// Sets the engine's error code.

@@ -60,6 +60,9 @@ pub enum HistoryChange {
 impl HistoryRow {
     /// The key this row will be stored under.
     pub fn key(&self) -> RowKey {
-        RowKey { version: self.version.clone(), name: self.name.clone() }
+        RowKey {
+            version: self.version.clone(),
+            name: self.name.clone(),
+        }
     }
 }

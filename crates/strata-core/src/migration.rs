@@ -71,7 +71,12 @@ pub struct Script {
 impl Script {
     /// A transactional script with its text and the file it came from.
     pub fn new(sql: impl Into<String>, path: Option<PathBuf>, line_offset: usize) -> Script {
-        Script { sql: sql.into(), path, line_offset, transaction: TransactionMode::Transactional }
+        Script {
+            sql: sql.into(),
+            path,
+            line_offset,
+            transaction: TransactionMode::Transactional,
+        }
     }
 
     /// Sets the transaction mode.
@@ -134,7 +139,10 @@ impl Migration {
     fn build(version: Option<Version>, name: String, kind: MigrationKind, up: Script) -> Migration {
         let checksum = Checksum::of(&up.sql);
         let origin = match &up.path {
-            Some(p) => Origin::Files { up: p.clone(), down: None },
+            Some(p) => Origin::Files {
+                up: p.clone(),
+                down: None,
+            },
             None => Origin::Embedded,
         };
         Migration {

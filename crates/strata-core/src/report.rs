@@ -52,12 +52,21 @@ pub struct Report {
 impl Report {
     /// An empty report for a direction.
     pub fn new(direction: Direction) -> Self {
-        Report { direction, plan: None, steps: Vec::new(), dry_run: false, error: None }
+        Report {
+            direction,
+            plan: None,
+            steps: Vec::new(),
+            dry_run: false,
+            error: None,
+        }
     }
 
     /// Steps that were done.
     pub fn done(&self) -> usize {
-        self.steps.iter().filter(|s| s.outcome == StepOutcome::Done).count()
+        self.steps
+            .iter()
+            .filter(|s| s.outcome == StepOutcome::Done)
+            .count()
     }
 
     /// The error as a `Result`, for callers that only care whether it worked.

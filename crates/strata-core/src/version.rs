@@ -30,7 +30,10 @@ pub struct VersionError {
 impl Version {
     /// Parses a version: digits, optionally in parts separated by `.` or `_` (Flyway).
     pub fn parse(raw: &str) -> Result<Version, VersionError> {
-        let err = |reason| VersionError { raw: raw.to_string(), reason };
+        let err = |reason| VersionError {
+            raw: raw.to_string(),
+            reason,
+        };
         if raw.is_empty() {
             return Err(err("it is empty"));
         }
@@ -44,14 +47,20 @@ impl Version {
             }
             parts.push(part.trim_start_matches('0').to_string());
         }
-        Ok(Version { raw: raw.to_string(), parts })
+        Ok(Version {
+            raw: raw.to_string(),
+            parts,
+        })
     }
 
     /// Builds a version from the digits of a text (diesel's `2017-08-31-230457` is `20170831230457`).
     pub fn from_digits(text: &str) -> Result<Version, VersionError> {
         let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
         if digits.is_empty() {
-            return Err(VersionError { raw: text.to_string(), reason: "it has no digits" });
+            return Err(VersionError {
+                raw: text.to_string(),
+                reason: "it has no digits",
+            });
         }
         Version::parse(&digits)
     }
@@ -171,7 +180,10 @@ mod tests {
         assert!(v("0").is_zero());
         assert!(v("000").is_zero());
         assert!(!v("0.1").is_zero());
-        assert_eq!(Version::from_digits("2017-08-31-230457").unwrap().as_str(), "20170831230457");
+        assert_eq!(
+            Version::from_digits("2017-08-31-230457").unwrap().as_str(),
+            "20170831230457"
+        );
         assert_eq!(v("42").as_u128(), Some(42));
     }
 

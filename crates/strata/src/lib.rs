@@ -56,14 +56,19 @@ pub fn connect(url: &str, options: &ConnectOptions) -> Result<Box<dyn Driver>, D
     };
     Err(DriverError::new(
         DriverErrorKind::Connect,
-        format!("unsupported database URL scheme `{scheme}:` in {}", redact_url(url)),
+        format!(
+            "unsupported database URL scheme `{scheme}:` in {}",
+            redact_url(url)
+        ),
     )
     .with_hint(Some(hint)))
 }
 
 /// Replaces the password in a URL with `***`, for every message and log line.
 pub fn redact_url(url: &str) -> String {
-    let Some(scheme_end) = url.find("://") else { return url.to_string() };
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_string();
+    };
     let rest = &url[scheme_end + 3..];
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let authority = &rest[..authority_end];
@@ -84,9 +89,15 @@ mod tests {
 
     #[test]
     fn redacts_passwords_only() {
-        assert_eq!(redact_url("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(
+            redact_url("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
         assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(redact_url("sqlite:app.db"), "sqlite:app.db");
-        assert_eq!(redact_url("postgres://u:p%40ss@h/db?x=1"), "postgres://u:***@h/db?x=1");
+        assert_eq!(
+            redact_url("postgres://u:p%40ss@h/db?x=1"),
+            "postgres://u:***@h/db?x=1"
+        );
     }
 }
