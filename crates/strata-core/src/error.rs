@@ -270,25 +270,8 @@ pub enum ExecuteError {
     #[error(transparent)]
     Driver(#[from] DriverError),
     /// A migration failed.
-    #[error("{label} failed at {location}: {source}")]
-    Migration {
-        /// `0003_add_users` or `R__views`.
-        label: String,
-        /// `up` or `down`.
-        direction: &'static str,
-        /// `file:line:col` of the failing statement (or of the error position within it).
-        location: String,
-        /// 1-based index of the failing statement in its script.
-        statement: usize,
-        /// The text of the failing statement.
-        sql: String,
-        /// The full script text and the byte offset of the error within it, for a code frame.
-        frame: Option<(String, usize, usize)>,
-        /// The database's error.
-        source: DriverError,
-        /// What state it was left in and what to do next.
-        help: String,
-    },
+    #[error(transparent)]
+    Migration(Box<MigrationFailure>),
 }
 
 impl ExecuteError {
@@ -303,10 +286,33 @@ impl ExecuteError {
                     .collect::<Vec<_>>()
                     .join("\n"),
             ),
-            ExecuteError::Preflight { help, .. } | ExecuteError::Migration { help, .. } => {
-                Some(help.clone())
-            }
+            ExecuteError::Preflight { help, .. } => Some(help.clone()),
+            ExecuteError::Migration(m) => Some(m.help.clone()),
             ExecuteError::Driver(e) => e.hint.clone(),
         }
     }
+}
+
+/// Where and how a migration failed, with what it left behind.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{label} failed at {location}: {source}")]
+#[non_exhaustive]
+pub struct MigrationFailure {
+    /// `0003_add_users` or `R__views`.
+    pub label: String,
+    /// `up` or `down`.
+    pub direction: &'static str,
+    /// `file:line:col` of the failing statement (or of the error position within it).
+    pub location: String,
+    /// 1-based index of the failing statement in its script.
+    pub statement: usize,
+    /// The text of the failing statement.
+    pub sql: String,
+    /// The full script text, the byte offset of the error in it, and the script's line offset
+    /// in its file, for a code frame.
+    pub frame: Option<(String, usize, usize)>,
+    /// The database's error.
+    pub source: DriverError,
+    /// What state it was left in and what to do next.
+    pub help: String,
 }

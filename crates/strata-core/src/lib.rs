@@ -21,7 +21,7 @@ mod version;
 pub use applied::{AppliedKind, AppliedMigration, AppliedStatus};
 pub use checksum::Checksum;
 pub use driver::{Capabilities, Driver, DriverError, DriverErrorKind, LockOptions};
-pub use error::{ExecuteError, PlanError, Problem, SourceError, SourceErrorKind};
+pub use error::{ExecuteError, MigrationFailure, PlanError, Problem, SourceError, SourceErrorKind};
 pub use event::{Event, EventSink, NoEvents};
 pub use executor::{Executor, ExecutorOptions, Repair, RepairAction};
 pub use history::{HistoryChange, HistoryRow, RowKey};

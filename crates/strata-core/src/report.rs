@@ -68,12 +68,4 @@ impl Report {
             .filter(|s| s.outcome == StepOutcome::Done)
             .count()
     }
-
-    /// The error as a `Result`, for callers that only care whether it worked.
-    pub fn into_result(self) -> Result<Report, (Report, ExecuteError)> {
-        match self.error.clone() {
-            Some(e) => Err((self, e)),
-            None => Ok(self),
-        }
-    }
 }

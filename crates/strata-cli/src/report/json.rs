@@ -81,15 +81,16 @@ pub fn execute_error(e: &ExecuteError) -> Value {
             v["detail"] = json!(d.detail);
             v["hint"] = json!(d.hint);
         }
-        ExecuteError::Migration {
-            label,
-            direction,
-            location,
-            statement,
-            sql,
-            source,
-            ..
-        } => {
+        ExecuteError::Migration(m) => {
+            let strata::MigrationFailure {
+                label,
+                direction,
+                location,
+                statement,
+                sql,
+                source,
+                ..
+            } = m.as_ref();
             v["kind"] = json!("migration");
             v["migration"] = json!(label);
             v["direction"] = json!(direction);

@@ -163,16 +163,17 @@ fn renderer() -> Renderer {
 /// A run's error, with a code frame when it points into a file.
 pub fn execute_error(e: &ExecuteError, err: &mut dyn Write) -> std::io::Result<()> {
     match e {
-        ExecuteError::Migration {
-            label,
-            direction,
-            location,
-            frame,
-            source,
-            help,
-            statement,
-            ..
-        } => {
+        ExecuteError::Migration(m) => {
+            let strata::MigrationFailure {
+                label,
+                direction,
+                location,
+                frame,
+                source,
+                help,
+                statement,
+                ..
+            } = m.as_ref();
             let mut title = format!(
                 "{label} ({direction}) failed at statement {statement}: {}",
                 source.message

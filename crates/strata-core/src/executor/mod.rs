@@ -468,7 +468,7 @@ fn migration_error(
     let script = &step.script;
     let span = prep.statements.get(idx).cloned().unwrap_or(0..0);
     let offset = span.start + e.position.unwrap_or(0).min(span.len());
-    ExecuteError::Migration {
+    ExecuteError::Migration(Box::new(crate::MigrationFailure {
         label: step.label(),
         direction: step_direction(step),
         location: script.locate(offset),
@@ -477,5 +477,5 @@ fn migration_error(
         frame: Some((script.sql.clone(), offset, script.line_offset)),
         source: e,
         help,
-    }
+    }))
 }
