@@ -258,6 +258,13 @@ impl<'a> Executor<'a> {
         if step.transaction() == TransactionMode::None && !single {
             return self.run_statements(plan, step, prep, &texts, started).await;
         }
+        // A dirty migration whose file no longer says `no-transaction` resumes atomically with
+        // the statements it had not reached.
+        let skip = match step.action {
+            Action::Resume { statements_done } => (statements_done as usize).min(texts.len()),
+            _ => 0,
+        };
+        let texts = &texts[skip..];
         let change = self.change_for(plan, step, AppliedStatus::Applied, 0);
         let attempts = if single {
             1
@@ -267,7 +274,7 @@ impl<'a> Executor<'a> {
         let mut backoff = self.options.retry_backoff;
         let mut attempt = 1;
         loop {
-            match self.driver.apply_atomic(&texts, &change).await {
+            match self.driver.apply_atomic(texts, &change).await {
                 Ok(()) => return Ok(()),
                 Err((_, e))
                     if e.kind == DriverErrorKind::LockNotAvailable && attempt < attempts =>
@@ -291,7 +298,7 @@ impl<'a> Executor<'a> {
                             if step.action == Action::Revert { "down" } else { "up" }
                         )
                     };
-                    return Err(migration_error(step, prep, idx, e, help));
+                    return Err(migration_error(step, prep, idx + skip, e, help));
                 }
             }
         }
