@@ -84,6 +84,9 @@ pub fn run_report(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             }
         ));
     }
+    if report.error.is_some() {
+        write!(out, "Stopped by an error: ")?;
+    }
     write!(
         out,
         "{} of {} step(s) in {millis} ms",
