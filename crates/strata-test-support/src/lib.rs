@@ -4,13 +4,22 @@
 
 mod sqlite;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The engines a conformance scenario runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
     /// SQLite, in a temporary file.
     Sqlite,
+}
+
+impl Engine {
+    /// A short lowercase name (`sqlite`), for test and snapshot names.
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "sqlite",
+        }
+    }
 }
 
 /// One test's own database.
@@ -63,6 +72,21 @@ impl TestDb {
         }
     }
 
+    /// Names of the user indexes (the ones the database creates for constraints left out),
+    /// sorted.
+    pub fn indexes(&self) -> Vec<String> {
+        match &self.inner {
+            Inner::Sqlite(db) => db.indexes(),
+        }
+    }
+
+    /// Runs a query and returns every row, each value rendered as text (`NULL` for null).
+    pub fn query_rows(&self, sql: &str) -> Vec<Vec<String>> {
+        match &self.inner {
+            Inner::Sqlite(db) => db.query_rows(sql),
+        }
+    }
+
     /// Runs a query returning one text column and returns the rows.
     pub fn query_strings(&self, sql: &str) -> Vec<String> {
         match &self.inner {
@@ -75,5 +99,27 @@ impl TestDb {
         match &self.inner {
             Inner::Sqlite(db) => db.execute(sql),
         }
+    }
+}
+
+impl TestDb {
+    /// Writes `contents` to `relative` under [`TestDb::dir`], creating parent directories, and
+    /// returns the full path. Bytes are written as given (no newline is added).
+    pub fn write_file(&self, relative: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.dir().join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .unwrap_or_else(|e| panic!("cannot create {}: {e}", parent.display()));
+        }
+        std::fs::write(&path, contents)
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+        path
+    }
+
+    /// Removes the file `relative` under [`TestDb::dir`].
+    pub fn remove_file(&self, relative: &str) {
+        let path = self.dir().join(relative);
+        std::fs::remove_file(&path)
+            .unwrap_or_else(|e| panic!("cannot remove {}: {e}", path.display()));
     }
 }

@@ -35,27 +35,47 @@ impl SqliteDb {
         )
     }
 
+    pub(crate) fn indexes(&self) -> Vec<String> {
+        self.query_strings(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        )
+    }
+
     pub(crate) fn query_strings(&self, sql: &str) -> Vec<String> {
+        self.query_rows(sql)
+            .into_iter()
+            .map(|mut row| row.swap_remove(0))
+            .collect()
+    }
+
+    pub(crate) fn query_rows(&self, sql: &str) -> Vec<Vec<String>> {
         let conn = self.conn();
         let mut stmt = conn.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+        let columns = stmt.column_count();
         let rows = stmt
             .query_map([], |r| {
-                let v: rusqlite::types::Value = r.get(0)?;
-                Ok(match v {
-                    rusqlite::types::Value::Null => "NULL".to_string(),
-                    rusqlite::types::Value::Integer(i) => i.to_string(),
-                    rusqlite::types::Value::Real(f) => f.to_string(),
-                    rusqlite::types::Value::Text(t) => t,
-                    rusqlite::types::Value::Blob(b) => format!("{b:?}"),
-                })
+                (0..columns)
+                    .map(|i| r.get::<_, rusqlite::types::Value>(i).map(text))
+                    .collect::<rusqlite::Result<Vec<String>>>()
             })
             .unwrap_or_else(|e| panic!("{sql}: {e}"));
-        rows.map(|r| r.unwrap()).collect()
+        rows.map(|r| r.unwrap_or_else(|e| panic!("{sql}: {e}")))
+            .collect()
     }
 
     pub(crate) fn execute(&self, sql: &str) {
         self.conn()
             .execute_batch(sql)
             .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+}
+
+fn text(v: rusqlite::types::Value) -> String {
+    match v {
+        rusqlite::types::Value::Null => "NULL".to_string(),
+        rusqlite::types::Value::Integer(i) => i.to_string(),
+        rusqlite::types::Value::Real(f) => f.to_string(),
+        rusqlite::types::Value::Text(t) => t,
+        rusqlite::types::Value::Blob(b) => format!("{b:?}"),
     }
 }
