@@ -14,6 +14,7 @@ use strata::source::Layout;
 struct ConfigFile {
     database_url: Option<String>,
     dir: Option<PathBuf>,
+    #[serde(alias = "layout")]
     format: Option<Layout>,
     history_table: Option<String>,
     lock_wait: Option<f64>,
@@ -27,6 +28,7 @@ struct ConfigFile {
 struct EnvSection {
     database_url: Option<String>,
     dir: Option<PathBuf>,
+    #[serde(alias = "layout")]
     format: Option<Layout>,
     history_table: Option<String>,
     lock_wait: Option<f64>,
@@ -78,13 +80,13 @@ impl Config {
         let (database_url, url_source) = if let Some(u) = &cli.database_url {
             (Some(u.clone()), "--database-url")
         } else if let Some(u) = section.and_then(|s| s.database_url.clone()) {
-            (Some(expand(&u)?), "the config file's [env] section")
+            (Some(u), "the config file's [env] section")
         } else if let Some(u) = std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()) {
             (Some(u), "DATABASE_URL")
         } else if let Some(u) = dotenv {
             (Some(u), "DATABASE_URL in .env")
         } else if let Some(u) = &file.database_url {
-            (Some(expand(u)?), "the config file")
+            (Some(u.clone()), "the config file")
         } else {
             (None, "nowhere")
         };
@@ -92,7 +94,7 @@ impl Config {
             Some(d) => d.clone(),
             None => match section.and_then(|s| s.dir.clone()).or(file.dir.clone()) {
                 Some(d) => base.join(d),
-                None => PathBuf::from("migrations"),
+                None => base.join("migrations"),
             },
         };
         let layout = section
@@ -123,11 +125,17 @@ impl Config {
         })
     }
 
-    /// The database URL, or an error saying where to put one.
-    pub fn url(&self) -> Result<&str> {
-        self.database_url.as_deref().context(
+    /// The database URL, or an error saying where to put one. `${VAR}` in a URL from the
+    /// config file is expanded here, so commands that need no database never require it.
+    pub fn url(&self) -> Result<String> {
+        let url = self.database_url.as_deref().context(
             "no database URL: pass --database-url, set DATABASE_URL (or put it in .env), or set database_url in strata.toml",
-        )
+        )?;
+        if self.url_source.starts_with("the config file") {
+            expand(url)
+        } else {
+            Ok(url.to_string())
+        }
     }
 }
 

@@ -170,7 +170,7 @@ impl Problem {
                 "fix the failing statement and run `strata up` to resume at it, or finish or undo it by hand and run `strata repair {version}` (add --forget if you undid it)"
             ),
             Problem::Irreversible { version, .. } => format!(
-                "write a down script for {version}, or use `strata repair {version} --forget` after undoing it by hand"
+                "write a down script for {version}, or undo it by hand and remove its history row with `strata repair {version} --forget`"
             ),
             Problem::UnknownTarget { .. } => "run `strata status` to see the known versions".into(),
             Problem::NoTransactionInSingleTransaction { .. } => {

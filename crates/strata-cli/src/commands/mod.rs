@@ -92,10 +92,10 @@ fn load(config: &Config) -> Result<Vec<Migration>> {
 fn connect(config: &Config) -> Result<Box<dyn Driver>> {
     let url = config.url()?;
     let options = strata::ConnectOptions::default().history_table(config.history_table.clone());
-    strata::connect(url, &options).with_context(|| {
+    strata::connect(&url, &options).with_context(|| {
         format!(
             "cannot open the database {} (from {})",
-            strata::redact_url(url),
+            strata::redact_url(&url),
             config.url_source
         )
     })

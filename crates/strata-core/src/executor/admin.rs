@@ -138,6 +138,8 @@ impl Executor<'_> {
     /// `strata repair [V]`: resolves a dirty migration (marks it applied, or with `forget`
     /// removes its row) and, with `accept_checksum`, stores the file's checksum for a modified
     /// one. Without `version`, repairs every dirty row (and every modified one when accepting).
+    /// `forget` with a `version` removes that row whatever its state (the operator undid the
+    /// migration by hand, or a `mark-applied`/`baseline` row was a mistake); nothing is run.
     pub async fn repair(
         &mut self,
         local: &[Migration],
@@ -150,7 +152,7 @@ impl Executor<'_> {
             let mut done = Vec::new();
             let rows: Vec<&AppliedMigration> = history
                 .iter()
-                .filter(|a| a.kind != AppliedKind::Baseline)
+                .filter(|a| a.kind != AppliedKind::Baseline || (forget && version.is_some()))
                 .filter(|a| version.is_none_or(|v| a.version.as_ref() == Some(v)))
                 .collect();
             if rows.is_empty() {
@@ -167,7 +169,9 @@ impl Executor<'_> {
                 });
                 let modified =
                     file.is_some_and(|m| a.checksum.as_ref().is_some_and(|c| *c != m.checksum));
-                let action = if a.is_dirty() && forget {
+                // `--forget` with an explicit version removes any row (a wrong mark-applied or
+                // baseline, or an applied migration undone by hand); without one, dirty rows only.
+                let action = if forget && (a.is_dirty() || version.is_some()) {
                     RepairAction::Forgotten
                 } else if a.is_dirty() {
                     RepairAction::Resolved

@@ -452,3 +452,19 @@ fn redo_skips_baselines() {
         s(&["revert 3_c", "apply 3_c"])
     );
 }
+
+#[test]
+fn a_stored_down_script_keeps_its_no_transaction_directive() {
+    let applied = [row_of("1", "a").with_down_script(Some(
+        "-- strata:no-transaction\nDROP INDEX CONCURRENTLY i;\n".into(),
+    ))];
+    let p = crate::plan(&[], &applied, &Target::DownCount(1), &Policy::default()).unwrap();
+    assert_eq!(p.steps.len(), 1);
+    assert_eq!(p.steps[0].transaction(), crate::TransactionMode::None);
+    let applied = [row_of("1", "a").with_down_script(Some("DROP TABLE a;".into()))];
+    let p = crate::plan(&[], &applied, &Target::DownCount(1), &Policy::default()).unwrap();
+    assert_eq!(
+        p.steps[0].transaction(),
+        crate::TransactionMode::Transactional
+    );
+}
