@@ -140,6 +140,19 @@ pub trait Driver: Send {
     /// Takes the migration lock, waiting up to `opts.wait` for another runner.
     async fn lock(&mut self, opts: &LockOptions) -> Result<(), DriverError>;
 
+    /// Like [`lock`](Driver::lock), and calls `waiting` once with a description of the holder
+    /// (who, since when) when another runner holds the lock and this one starts to wait. The
+    /// executor turns that into [`Event::LockWaiting`](crate::Event::LockWaiting). The default
+    /// ignores `waiting`.
+    async fn lock_reporting(
+        &mut self,
+        opts: &LockOptions,
+        waiting: &mut (dyn FnMut(String) + Send),
+    ) -> Result<(), DriverError> {
+        let _ = waiting;
+        self.lock(opts).await
+    }
+
     /// Releases the migration lock. Must be safe to call when the lock is not held.
     async fn unlock(&mut self) -> Result<(), DriverError>;
 

@@ -101,6 +101,15 @@ fn connect(config: &Config) -> Result<Box<dyn Driver>> {
     })
 }
 
+/// The SQL dialect a URL's engine speaks (SQLite when there is no URL: the embedded default).
+pub(crate) fn dialect_of(url: Option<&str>) -> strata::Dialect {
+    match url.and_then(|u| u.split(':').next()) {
+        Some("postgres" | "postgresql") => strata::Dialect::Postgres,
+        Some("mysql" | "mariadb") => strata::Dialect::MySql,
+        _ => strata::Dialect::Sqlite,
+    }
+}
+
 /// Executor options from the config.
 fn options(config: &Config) -> ExecutorOptions {
     ExecutorOptions::default().lock_wait(config.lock_wait)

@@ -23,6 +23,21 @@ pub async fn run(config: &Config) -> Result<i32> {
         })),
         Ok(migrations) => {
             count = migrations.len();
+            let dialect = super::dialect_of(config.database_url.as_deref());
+            for e in strata::check_scripts(&migrations, dialect) {
+                let (location, help) = match &e {
+                    strata::ExecuteError::Preflight { location, help, .. } => {
+                        (Some(location.clone()), Some(help.clone()))
+                    }
+                    other => (None, other.help()),
+                };
+                problems.push(serde_json::json!({
+                    "kind": "statement",
+                    "location": location,
+                    "message": e.to_string(),
+                    "help": help,
+                }));
+            }
             if config.database_url.is_some() {
                 let mut driver = connect(config)?;
                 let entries = Executor::new(driver.as_mut(), options(config))

@@ -3,6 +3,8 @@
 mod admin;
 mod preflight;
 
+pub use preflight::check_scripts;
+
 pub use admin::{Repair, RepairAction};
 
 use crate::{
@@ -156,7 +158,11 @@ impl<'a> Executor<'a> {
     }
 
     async fn lock(&mut self) -> Result<(), ExecuteError> {
-        self.driver.lock(&self.options.lock).await?;
+        let sink = &mut self.sink;
+        let mut waiting = |holder: String| sink.emit(Event::LockWaiting { holder });
+        self.driver
+            .lock_reporting(&self.options.lock, &mut waiting)
+            .await?;
         self.sink.emit(Event::LockAcquired);
         Ok(())
     }

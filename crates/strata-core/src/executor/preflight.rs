@@ -87,3 +87,29 @@ fn prepare_one(step: &Step, dialect: Dialect) -> Result<Prepared, ExecuteError> 
         statements: body.iter().map(|s| s.span.clone()).collect(),
     })
 }
+
+/// Checks every script of `migrations` (up and down) the way a run would before running it:
+/// each must split, and a transactional script must not hold statements that cannot run in a
+/// transaction. Returns every problem found, in migration order (`strata validate`).
+pub fn check_scripts(migrations: &[crate::Migration], dialect: Dialect) -> Vec<ExecuteError> {
+    let mut problems = Vec::new();
+    for m in migrations {
+        let scripts = std::iter::once((crate::Action::Apply, &m.up))
+            .chain(m.down.iter().map(|d| (crate::Action::Revert, d)));
+        for (action, script) in scripts {
+            let step = Step {
+                action,
+                version: m.version.clone(),
+                name: m.name.clone(),
+                kind: m.kind,
+                script: script.clone(),
+                migration: None,
+                applied: None,
+            };
+            if let Err(e) = prepare_one(&step, dialect) {
+                problems.push(e);
+            }
+        }
+    }
+    problems
+}
