@@ -123,7 +123,7 @@ impl Executor<'_> {
             let mut row = this.row(m.version_str(), &m.name, AppliedKind::Versioned);
             row.checksum = Some(m.checksum.as_str().to_string());
             row.batch = history.iter().map(|a| a.batch).max().unwrap_or(0) + 1;
-            row.down_script = m.down.as_ref().map(|d| d.sql.clone());
+            row.down_script = m.down.as_ref().map(super::stored_down);
             row.note = Some(note(
                 "marked applied without running",
                 &this.options.applied_by,
@@ -191,7 +191,7 @@ impl Executor<'_> {
                     if let Some(m) = file {
                         if action == RepairAction::ChecksumAccepted || accept_checksum {
                             row.checksum = Some(m.checksum.as_str().to_string());
-                            row.down_script = m.down.as_ref().map(|d| d.sql.clone());
+                            row.down_script = m.down.as_ref().map(super::stored_down);
                         }
                     }
                     let what = match action {

@@ -408,7 +408,7 @@ impl<'a> Executor<'a> {
             status,
             applied_by: self.options.applied_by.clone(),
             execution_ms: millis,
-            down_script: m.and_then(|m| m.down.as_ref()).map(|d| d.sql.clone()),
+            down_script: m.and_then(|m| m.down.as_ref()).map(stored_down),
             note: None,
             tool_version: TOOL_VERSION.to_string(),
         }
@@ -438,6 +438,18 @@ impl<'a> Executor<'a> {
                 HistoryChange::Replace { key, row }
             }
         }
+    }
+}
+
+/// The down script as stored in the history. A down that runs outside a transaction because of
+/// a directive elsewhere (dbmate's `transaction:false` on the up marker, diesel's metadata) gets
+/// the directive written into its text, so a revert from the history runs it the same way.
+pub(crate) fn stored_down(down: &crate::Script) -> String {
+    let says_so = strata_sql::parse_directives(&down.sql).is_ok_and(|d| d.no_transaction);
+    if down.transaction == TransactionMode::None && !says_so {
+        format!("-- strata:no-transaction\n{}", down.sql)
+    } else {
+        down.sql.clone()
     }
 }
 
