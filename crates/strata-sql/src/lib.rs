@@ -8,6 +8,8 @@
 mod block;
 mod directives;
 mod lexer;
+#[cfg(feature = "pg-parser")]
+mod parser;
 mod position;
 mod split;
 mod transaction;

@@ -63,6 +63,10 @@ pub struct SplitError {
 
 /// Splits a script into statements at top-level `;`.
 ///
+/// With the `pg-parser` feature, PostgreSQL text is split by the PostgreSQL parser itself
+/// (libpg_query) whenever it parses; text that does not parse is split as described below, so
+/// the statements still reach the server, which reports the syntax error with its position.
+///
 /// A `;` inside a string, quoted identifier, dollar quote or comment does not split, nor one
 /// inside the body of a SQLite `CREATE TRIGGER ... BEGIN ... END`, a MySQL stored program
 /// (`CREATE PROCEDURE ... BEGIN ... END`, MariaDB's `BEGIN NOT ATOMIC ... END`), a PostgreSQL
@@ -74,6 +78,12 @@ pub struct SplitError {
 /// A string, quoted identifier, dollar quote, block comment or `BEGIN ... END` body that is never
 /// closed, with where it starts.
 pub fn split(sql: &str, dialect: Dialect) -> Result<Vec<Statement>, SplitError> {
+    #[cfg(feature = "pg-parser")]
+    if dialect == Dialect::Postgres {
+        if let Some(statements) = crate::parser::split(sql) {
+            return Ok(statements);
+        }
+    }
     let mut statements = Vec::new();
     let mut tracker = Tracker::new(sql);
     let mut current = Pending::new(dialect);
@@ -158,7 +168,7 @@ impl Pending {
 }
 
 /// Transaction control from a statement's first three significant tokens.
-fn kind_of(head: &[Option<Token>; 3], sql: &str) -> StatementKind {
+pub(crate) fn kind_of(head: &[Option<Token>; 3], sql: &str) -> StatementKind {
     let is = |i: usize, keyword: &str| head[i].is_some_and(|t| t.is_word(sql, keyword));
     let savepoint = is(1, "TO") || is(2, "TO");
     if is(0, "BEGIN") {

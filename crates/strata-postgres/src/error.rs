@@ -1,0 +1,116 @@
+//! tokio-postgres errors as strata [`DriverError`]s: SQLSTATE, message, detail and hint kept,
+//! and the kinds the core reacts to (lock timeouts, lost connections) told apart.
+
+use strata_core::{DriverError, DriverErrorKind};
+use tokio_postgres::error::ErrorPosition;
+
+/// What the server said about where in the query text the error is: a 1-based character
+/// position, when it is in the text strata sent (not inside a function body).
+pub(crate) fn position(e: &tokio_postgres::Error) -> Option<u32> {
+    match e.as_db_error()?.position()? {
+        ErrorPosition::Original(p) => Some(*p),
+        ErrorPosition::Internal { .. } => None,
+    }
+}
+
+/// The hint given when the connection is gone.
+const LOST_HINT: &str = "the server ended the session (pg_terminate_backend, a restart, a failover or a network failure); run `strata status` to see what is applied, then run the command again";
+
+/// Converts an error. Positions are left out: callers map them to their statement.
+pub(crate) fn map(e: &tokio_postgres::Error) -> DriverError {
+    if let Some(db) = e.as_db_error() {
+        let code = db.code().code();
+        let kind = match code {
+            // lock_not_available: `lock_timeout` or NOWAIT; the executor retries these.
+            "55P03" => DriverErrorKind::LockNotAvailable,
+            // admin_shutdown (pg_terminate_backend), crash_shutdown, cannot_connect_now, and
+            // the connection exception class.
+            "57P01" | "57P02" | "57P03" => DriverErrorKind::ConnectionLost,
+            c if c.starts_with("08") => DriverErrorKind::ConnectionLost,
+            _ => DriverErrorKind::Database,
+        };
+        let mut message = db.message().to_string();
+        let mut hint = db.hint().map(str::to_string);
+        if kind == DriverErrorKind::ConnectionLost {
+            message = format!("lost the connection to PostgreSQL: {message}");
+            hint = Some(LOST_HINT.into());
+        }
+        let mut detail = db.detail().map(str::to_string);
+        if let Some(ErrorPosition::Internal { position, query }) = db.position() {
+            // An error inside a function body or a generated query: say where in it.
+            let context = format!("at character {position} of the internal query: {query}");
+            detail = Some(match detail {
+                Some(d) => format!("{d}\n{context}"),
+                None => context,
+            });
+        }
+        if let Some(w) = db.where_() {
+            detail = Some(match detail {
+                Some(d) => format!("{d}\ncontext: {w}"),
+                None => format!("context: {w}"),
+            });
+        }
+        return DriverError::new(kind, message)
+            .with_code(code)
+            .with_detail(detail)
+            .with_hint(hint);
+    }
+    if e.is_closed() || is_io(e) {
+        return DriverError::new(
+            DriverErrorKind::ConnectionLost,
+            format!("lost the connection to PostgreSQL: {e}"),
+        )
+        .with_hint(Some(LOST_HINT.into()));
+    }
+    DriverError::new(DriverErrorKind::Other, e.to_string())
+}
+
+fn is_io(e: &tokio_postgres::Error) -> bool {
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if s.is::<std::io::Error>() {
+            return true;
+        }
+        source = s.source();
+    }
+    false
+}
+
+/// Converts an error while connecting: always [`DriverErrorKind::Connect`], with the target
+/// (password redacted) and advice for the common causes. Any password text the error might
+/// echo is scrubbed.
+pub(crate) fn connect(
+    e: &tokio_postgres::Error,
+    target: &str,
+    password: Option<&[u8]>,
+) -> DriverError {
+    let mut d = map(e);
+    let text = e.to_string();
+    let hint = if let Some(db) = e.as_db_error() {
+        match db.code().code() {
+            "28P01" | "28000" => {
+                "check the user name and password (the URL, PGUSER/PGPASSWORD)".to_string()
+            }
+            "3D000" => "create the database first, or fix its name in the URL".to_string(),
+            _ => d.hint.clone().unwrap_or_default(),
+        }
+    } else if text.contains("refused") || text.contains("No such file") || is_io(e) {
+        "is the server running and accepting connections there? (locally: `pg_ctlcluster --skip-systemctl-redirect <version> main start`; check host and port)".to_string()
+    } else {
+        String::new()
+    };
+    d.kind = DriverErrorKind::Connect;
+    d.message = format!(
+        "cannot connect to {target}: {}",
+        d.message
+            .trim_start_matches("lost the connection to PostgreSQL: ")
+    );
+    if let Some(pw) = password
+        .and_then(|p| std::str::from_utf8(p).ok())
+        .filter(|p| p.len() >= 3)
+    {
+        d.message = d.message.replace(pw, "***");
+    }
+    d.hint = (!hint.is_empty()).then_some(hint);
+    d
+}

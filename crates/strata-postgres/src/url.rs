@@ -1,0 +1,350 @@
+//! `postgres://` URLs and the `PG*` environment variables, resolved into connection parameters.
+//!
+//! tokio-postgres parses the URL itself, but knows only `sslmode` disable/prefer/require and no
+//! environment variables: this module takes out the TLS parameters it does not know, then fills
+//! in what the URL leaves open from `PGHOST`, `PGPORT`, `PGUSER`, `PGPASSWORD`, `PGDATABASE`,
+//! `PGSSLMODE`, `PGSSLROOTCERT`, `PGAPPNAME` and `PGCONNECT_TIMEOUT`, as libpq does.
+
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+use strata_core::{DriverError, DriverErrorKind};
+
+/// libpq's `sslmode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SslMode {
+    /// Plain TCP only.
+    Disable,
+    /// TLS when the server offers it, without verifying the certificate (libpq's default).
+    Prefer,
+    /// TLS, certificate not verified (verified like `verify-ca` when a root certificate is given).
+    Require,
+    /// TLS, certificate chain verified against the root certificates; the host name is not.
+    VerifyCa,
+    /// TLS, chain and host name verified.
+    VerifyFull,
+}
+
+impl SslMode {
+    fn parse(s: &str) -> Result<SslMode, DriverError> {
+        Ok(match s {
+            "disable" | "allow" => SslMode::Disable,
+            "prefer" => SslMode::Prefer,
+            "require" => SslMode::Require,
+            "verify-ca" => SslMode::VerifyCa,
+            "verify-full" => SslMode::VerifyFull,
+            other => return Err(connect_error(format!(
+                "invalid sslmode `{other}`: use disable, prefer, require, verify-ca or verify-full"
+            ))),
+        })
+    }
+}
+
+/// Everything needed to open (and reopen) a connection. Its `Debug` never shows the password.
+#[derive(Clone)]
+pub(crate) struct ConnectParams {
+    pub config: tokio_postgres::Config,
+    pub ssl_mode: SslMode,
+    pub root_cert: Option<PathBuf>,
+    /// The URL with its password replaced, for messages.
+    pub display: String,
+}
+
+impl std::fmt::Debug for ConnectParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectParams")
+            .field("url", &self.display)
+            .field("ssl_mode", &self.ssl_mode)
+            .finish()
+    }
+}
+
+pub(crate) fn connect_error(message: impl Into<String>) -> DriverError {
+    DriverError::new(DriverErrorKind::Connect, message)
+}
+
+/// True for the URL schemes this driver serves.
+pub fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// Replaces the password of a `postgres://` URL with `***` (user info and `password=` query
+/// parameters alike).
+pub fn redact(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_string();
+    };
+    let rest = &url[scheme_end + 3..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    let mut out = url[..scheme_end + 3].to_string();
+    match (authority.rfind('@'), authority.find(':')) {
+        (Some(at), Some(colon)) if colon < at => {
+            out.push_str(&authority[..colon]);
+            out.push_str(":***");
+            out.push_str(&authority[at..]);
+        }
+        _ => out.push_str(authority),
+    }
+    let tail = &rest[authority_end..];
+    match tail.split_once('?') {
+        Some((path, query)) => {
+            out.push_str(path);
+            out.push('?');
+            let parts: Vec<String> = query
+                .split('&')
+                .map(|kv| match kv.split_once('=') {
+                    Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                    _ => kv.to_string(),
+                })
+                .collect();
+            out.push_str(&parts.join("&"));
+        }
+        None => out.push_str(tail),
+    }
+    out
+}
+
+/// Environment lookup, replaceable in tests.
+pub(crate) type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// The process environment (empty values count as unset, as in libpq).
+pub(crate) fn process_env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// Parses a URL and fills the gaps from the environment.
+pub(crate) fn parse(url: &str, env: Env<'_>) -> Result<ConnectParams, DriverError> {
+    let display = redact(url);
+    if !is_postgres_url(url) {
+        return Err(connect_error(format!(
+            "`{display}` is not a postgres:// or postgresql:// URL"
+        )));
+    }
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let mut ssl_mode = None;
+    let mut root_cert = None;
+    let mut kept = Vec::new();
+    for kv in query.unwrap_or("").split('&').filter(|kv| !kv.is_empty()) {
+        let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+        let v = percent_decode(v);
+        match k {
+            "sslmode" => ssl_mode = Some(SslMode::parse(&v)?),
+            "sslrootcert" => root_cert = Some(PathBuf::from(v)),
+            "sslcert" | "sslkey" | "sslpassword" | "sslcrl" => {
+                return Err(connect_error(format!(
+                    "`{k}` (client certificates) is not supported yet; in {display}"
+                )))
+            }
+            _ => kept.push(kv),
+        }
+    }
+    let rebuilt = if kept.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    };
+    let mut config = tokio_postgres::Config::from_str(&rebuilt).map_err(|e| {
+        connect_error(format!("invalid database URL {display}: {e}")).with_hint(Some(
+            "expected postgres://user:password@host:port/database?sslmode=require".into(),
+        ))
+    })?;
+    if config.get_hosts().is_empty() {
+        match env("PGHOST") {
+            Some(hosts) => {
+                for h in hosts.split(',') {
+                    config.host(h);
+                }
+            }
+            None => {
+                // libpq's default: the Unix socket directory when there is one.
+                match ["/var/run/postgresql", "/tmp"]
+                    .into_iter()
+                    .find(|d| std::path::Path::new(d).join(".s.PGSQL.5432").exists())
+                {
+                    Some(dir) => config.host_path(dir),
+                    None => config.host("localhost"),
+                };
+            }
+        }
+    }
+    if config.get_ports().is_empty() {
+        if let Some(p) = env("PGPORT") {
+            let port = p
+                .parse::<u16>()
+                .map_err(|_| connect_error(format!("PGPORT `{p}` is not a port number")))?;
+            config.port(port);
+        }
+    }
+    if config.get_user().is_none() {
+        let user = env("PGUSER")
+            .or_else(|| env("USER"))
+            .or_else(|| env("LOGNAME"))
+            .ok_or_else(|| {
+                connect_error(format!("no user name in {display}")).with_hint(Some(
+                    "put one in the URL (postgres://user@host/db) or set PGUSER".into(),
+                ))
+            })?;
+        config.user(user);
+    }
+    if config.get_password().is_none() {
+        if let Some(p) = env("PGPASSWORD") {
+            config.password(p);
+        }
+    }
+    if config.get_dbname().is_none() {
+        if let Some(d) = env("PGDATABASE") {
+            config.dbname(d);
+        }
+    }
+    if config.get_application_name().is_none() {
+        config.application_name(env("PGAPPNAME").unwrap_or_else(|| "strata".into()));
+    }
+    if config.get_connect_timeout().is_none() {
+        let secs = env("PGCONNECT_TIMEOUT").and_then(|s| s.parse::<u64>().ok());
+        config.connect_timeout(Duration::from_secs(secs.unwrap_or(10).max(1)));
+    }
+    let ssl_mode = match ssl_mode {
+        Some(m) => m,
+        None => env("PGSSLMODE")
+            .map(|m| SslMode::parse(&m))
+            .transpose()?
+            .unwrap_or(SslMode::Prefer),
+    };
+    let root_cert = root_cert.or_else(|| env("PGSSLROOTCERT").map(PathBuf::from));
+    Ok(ConnectParams {
+        config,
+        ssl_mode,
+        root_cert,
+        display,
+    })
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn both_schemes_and_the_url_wins_over_the_environment() {
+        let env = env_of(&[
+            ("PGUSER", "envuser"),
+            ("PGPORT", "6000"),
+            ("PGDATABASE", "envdb"),
+        ]);
+        for scheme in ["postgres", "postgresql"] {
+            let p = parse(&format!("{scheme}://alice:pw@db.example:5433/app"), &env).unwrap();
+            assert_eq!(p.config.get_user(), Some("alice"));
+            assert_eq!(p.config.get_ports(), [5433]);
+            assert_eq!(p.config.get_dbname(), Some("app"));
+            assert_eq!(p.config.get_password(), Some(&b"pw"[..]));
+            assert_eq!(p.config.get_application_name(), Some("strata"));
+            assert_eq!(p.ssl_mode, SslMode::Prefer);
+        }
+    }
+
+    #[test]
+    fn the_environment_fills_the_gaps() {
+        let env = env_of(&[
+            ("PGHOST", "10.0.0.9"),
+            ("PGPORT", "6000"),
+            ("PGUSER", "bob"),
+            ("PGPASSWORD", "hunter2"),
+            ("PGDATABASE", "shop"),
+            ("PGSSLMODE", "verify-full"),
+            ("PGSSLROOTCERT", "/etc/ca.pem"),
+            ("PGAPPNAME", "deploy"),
+        ]);
+        let p = parse("postgres://", &env).unwrap();
+        assert_eq!(
+            p.config.get_hosts(),
+            [tokio_postgres::config::Host::Tcp("10.0.0.9".into())]
+        );
+        assert_eq!(p.config.get_ports(), [6000]);
+        assert_eq!(p.config.get_user(), Some("bob"));
+        assert_eq!(p.config.get_password(), Some(&b"hunter2"[..]));
+        assert_eq!(p.config.get_dbname(), Some("shop"));
+        assert_eq!(p.config.get_application_name(), Some("deploy"));
+        assert_eq!(p.ssl_mode, SslMode::VerifyFull);
+        assert_eq!(p.root_cert, Some(PathBuf::from("/etc/ca.pem")));
+        assert!(!format!("{p:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn tls_parameters_tokio_postgres_does_not_know() {
+        let env = env_of(&[("PGSSLMODE", "disable")]);
+        let p = parse(
+            "postgres://u@h/db?sslmode=verify-ca&sslrootcert=%2Ftmp%2Fca.pem&connect_timeout=3",
+            &env,
+        )
+        .unwrap();
+        assert_eq!(p.ssl_mode, SslMode::VerifyCa);
+        assert_eq!(p.root_cert, Some(PathBuf::from("/tmp/ca.pem")));
+        assert_eq!(
+            p.config.get_connect_timeout(),
+            Some(&Duration::from_secs(3))
+        );
+        let e = parse("postgres://u@h/db?sslmode=sometimes", &env).unwrap_err();
+        assert!(e.message.contains("invalid sslmode `sometimes`"), "{e}");
+    }
+
+    #[test]
+    fn errors_never_show_the_password() {
+        let env = env_of(&[]);
+        for url in [
+            "postgres://u:s3cret@h:notaport/db",
+            "postgres://u:s3cret@h/db?bogus=1",
+            "postgres://u:s3cret@h/db?sslmode=nope",
+            "postgres://u:s3cret@h/db?sslcert=x",
+            "postgresql://u@h/db?password=s3cret&bogus=1",
+        ] {
+            let e = parse(url, &env).unwrap_err();
+            let shown = format!("{e} {e:?}");
+            assert!(!shown.contains("s3cret"), "{shown}");
+        }
+    }
+
+    #[test]
+    fn redaction() {
+        assert_eq!(
+            redact("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(
+            redact("postgresql://u:p%40ss@h/db?sslmode=require&password=x"),
+            "postgresql://u:***@h/db?sslmode=require&password=***"
+        );
+        assert_eq!(redact("postgres://u:a:b@h/db"), "postgres://u:***@h/db");
+    }
+}
