@@ -44,6 +44,15 @@ pub struct Cli {
     /// Seconds to wait for another runner's migration lock.
     #[arg(long, global = true, value_name = "SECONDS")]
     pub lock_wait: Option<f64>,
+    /// Schema of the history table (PostgreSQL; default: public, created when missing).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub schema: Option<String>,
+    /// lock_timeout for migrations (PostgreSQL; `5s`, `500ms`, `0` = off; default 5s).
+    #[arg(long, global = true, value_name = "DURATION")]
+    pub lock_timeout: Option<String>,
+    /// statement_timeout for migrations (PostgreSQL; `30s`, `10min`; default off).
+    #[arg(long, global = true, value_name = "DURATION")]
+    pub statement_timeout: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }

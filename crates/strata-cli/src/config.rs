@@ -18,6 +18,10 @@ struct ConfigFile {
     format: Option<Layout>,
     history_table: Option<String>,
     lock_wait: Option<f64>,
+    schema: Option<String>,
+    lock: Option<LockSetting>,
+    lock_timeout: Option<Timeout>,
+    statement_timeout: Option<Timeout>,
     #[serde(default)]
     env: BTreeMap<String, EnvSection>,
 }
@@ -32,6 +36,62 @@ struct EnvSection {
     format: Option<Layout>,
     history_table: Option<String>,
     lock_wait: Option<f64>,
+    schema: Option<String>,
+    lock: Option<LockSetting>,
+    lock_timeout: Option<Timeout>,
+    statement_timeout: Option<Timeout>,
+}
+
+/// `lock = "advisory"` (default) or `lock = "table"` (lease row, for transaction-pooling
+/// PgBouncer).
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum LockSetting {
+    Advisory,
+    Table,
+}
+
+/// A timeout in the config file: seconds as a number, or text with a unit (`"5s"`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum Timeout {
+    Seconds(f64),
+    Text(String),
+}
+
+impl Timeout {
+    fn resolve(&self, key: &str) -> Result<Duration> {
+        match self {
+            Timeout::Seconds(s) => parse_duration(&s.to_string()),
+            Timeout::Text(t) => parse_duration(t),
+        }
+        .with_context(|| format!("{key} in the config file"))
+    }
+}
+
+/// `500ms`, `5s`, `5`, `2min`, `1h`; `0` turns a timeout off.
+pub fn parse_duration(text: &str) -> Result<Duration> {
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let value: f64 = number
+        .parse()
+        .ok()
+        .filter(|v: &f64| v.is_finite() && *v >= 0.0)
+        .with_context(|| format!("`{text}` is not a duration such as 500ms, 5s or 2min"))?;
+    let seconds = match unit.trim() {
+        "ms" => value / 1000.0,
+        "" | "s" => value,
+        "min" | "m" => value * 60.0,
+        "h" => value * 3600.0,
+        other => bail!("unknown unit `{other}` in `{text}`: use ms, s, min or h"),
+    };
+    if seconds > 86_400.0 {
+        bail!("`{text}` is longer than a day");
+    }
+    Ok(Duration::from_secs_f64(seconds))
 }
 
 /// Everything a command needs, resolved.
@@ -49,6 +109,14 @@ pub struct Config {
     pub history_table: Option<String>,
     /// Lock wait.
     pub lock_wait: Duration,
+    /// Schema of the history table (PostgreSQL).
+    pub schema: Option<String>,
+    /// Advisory lock or lease row.
+    pub lock_mode: strata::LockMode,
+    /// `lock_timeout` (`None`: the engine's default).
+    pub lock_timeout: Option<Duration>,
+    /// `statement_timeout` (`None`: the engine's default).
+    pub statement_timeout: Option<Duration>,
     /// Output format.
     pub format: Format,
     /// No progress output.
@@ -113,6 +181,42 @@ impl Config {
         if !(0.0..=86_400.0).contains(&lock_wait) {
             bail!("lock wait must be between 0 and 86400 seconds, not {lock_wait}");
         }
+        let schema = cli
+            .schema
+            .clone()
+            .or_else(|| pick(|s| s.schema.clone(), file.schema.clone()));
+        let lock_mode = match section.and_then(|s| s.lock).or(file.lock) {
+            Some(LockSetting::Table) => strata::LockMode::Table,
+            _ => strata::LockMode::Advisory,
+        };
+        let timeout = |arg: &Option<String>,
+                       key: &str,
+                       f: fn(&EnvSection) -> Option<Timeout>,
+                       top: &Option<Timeout>|
+         -> Result<Option<Duration>> {
+            if let Some(a) = arg {
+                return parse_duration(a)
+                    .with_context(|| format!("--{}", key.replace('_', "-")))
+                    .map(Some);
+            }
+            section
+                .and_then(f)
+                .or(top.clone())
+                .map(|t| t.resolve(key))
+                .transpose()
+        };
+        let lock_timeout = timeout(
+            &cli.lock_timeout,
+            "lock_timeout",
+            |s| s.lock_timeout.clone(),
+            &file.lock_timeout,
+        )?;
+        let statement_timeout = timeout(
+            &cli.statement_timeout,
+            "statement_timeout",
+            |s| s.statement_timeout.clone(),
+            &file.statement_timeout,
+        )?;
         Ok(Config {
             database_url,
             url_source,
@@ -120,6 +224,10 @@ impl Config {
             layout,
             history_table,
             lock_wait: Duration::from_secs_f64(lock_wait),
+            schema,
+            lock_mode,
+            lock_timeout,
+            statement_timeout,
             format: cli.format,
             quiet: cli.quiet,
         })

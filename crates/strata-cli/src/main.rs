@@ -20,7 +20,7 @@ fn main() {
     let cli = args::Cli::parse();
     let format = cli.format;
     let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
+        .enable_all()
         .build();
     let result = match runtime {
         Ok(rt) => rt.block_on(commands::run(cli)),

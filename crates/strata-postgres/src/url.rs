@@ -33,9 +33,11 @@ impl SslMode {
             "require" => SslMode::Require,
             "verify-ca" => SslMode::VerifyCa,
             "verify-full" => SslMode::VerifyFull,
-            other => return Err(connect_error(format!(
+            other => {
+                return Err(connect_error(format!(
                 "invalid sslmode `{other}`: use disable, prefer, require, verify-ca or verify-full"
-            ))),
+            )))
+            }
         })
     }
 }

@@ -23,7 +23,7 @@ pub(crate) fn split(sql: &str) -> Option<Vec<Statement>> {
         if start + piece.len() > sql.len() {
             return None;
         }
-        if let Some(st) = statement(sql, start, piece, &mut tracker) {
+        if let Some(st) = statement(start, piece, &mut tracker) {
             out.push(st);
         }
     }
@@ -32,7 +32,7 @@ pub(crate) fn split(sql: &str) -> Option<Vec<Statement>> {
 
 /// The statement in `piece` (at `start` in `sql`), trimmed to its tokens; `None` when it has
 /// none.
-fn statement(sql: &str, start: usize, piece: &str, tracker: &mut Tracker<'_>) -> Option<Statement> {
+fn statement(start: usize, piece: &str, tracker: &mut Tracker<'_>) -> Option<Statement> {
     let mut head: [Option<Token>; 3] = [None; 3];
     let mut first = None;
     let mut last = None;

@@ -1,13 +1,13 @@
 //! strata applies versioned SQL migrations and proves what it did.
 //!
 //! This facade re-exports the engine-neutral core and the engines compiled in (features
-//! `sqlite`, on by default). A typical embedding:
+//! `sqlite` and `postgres`, on by default). A typical embedding:
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! use strata::{source, Executor, ExecutorOptions, Policy, Target};
 //! let migrations = source::load_dir("migrations".as_ref(), source::Layout::Auto)?;
-//! let mut driver = strata::connect("sqlite:app.db", &strata::ConnectOptions::default())?;
+//! let mut driver = strata::connect("sqlite:app.db", &strata::ConnectOptions::default()).await?;
 //! let report = Executor::new(driver.as_mut(), ExecutorOptions::default())
 //!     .run(&migrations, &Target::Up { to: None }, &Policy::default())
 //!     .await;
@@ -24,12 +24,35 @@ pub use strata_sql as sql;
 #[cfg(feature = "sqlite")]
 pub use strata_sqlite as sqlite;
 
+/// The PostgreSQL engine.
+#[cfg(feature = "postgres")]
+pub use strata_postgres as postgres;
+
+/// How the migration lock is taken (PostgreSQL; other engines have one way).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum LockMode {
+    /// A session advisory lock on a dedicated connection (the default).
+    #[default]
+    Advisory,
+    /// A lease row with heartbeat and expiry, for transaction-pooling PgBouncer.
+    Table,
+}
+
 /// Options for [`connect`].
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ConnectOptions {
     /// History table name (default [`DEFAULT_HISTORY_TABLE`]).
     pub history_table: Option<String>,
+    /// Schema of the history table (PostgreSQL; default `public`, created when missing).
+    pub schema: Option<String>,
+    /// How to take the migration lock.
+    pub lock_mode: LockMode,
+    /// `lock_timeout` for migrations (PostgreSQL; default 5 s, zero turns it off).
+    pub lock_timeout: Option<std::time::Duration>,
+    /// `statement_timeout` for migrations (PostgreSQL; default off).
+    pub statement_timeout: Option<std::time::Duration>,
 }
 
 impl ConnectOptions {
@@ -38,21 +61,68 @@ impl ConnectOptions {
         self.history_table = table;
         self
     }
+
+    /// Sets the history table's schema.
+    pub fn schema(mut self, schema: Option<String>) -> Self {
+        self.schema = schema;
+        self
+    }
+
+    /// Sets the lock mode.
+    pub fn lock_mode(mut self, mode: LockMode) -> Self {
+        self.lock_mode = mode;
+        self
+    }
+
+    /// Sets `lock_timeout` (`None`: the default).
+    pub fn lock_timeout(mut self, timeout: Option<std::time::Duration>) -> Self {
+        self.lock_timeout = timeout;
+        self
+    }
+
+    /// Sets `statement_timeout` (`None`: the default).
+    pub fn statement_timeout(mut self, timeout: Option<std::time::Duration>) -> Self {
+        self.statement_timeout = timeout;
+        self
+    }
 }
 
-/// Opens a driver for a database URL, choosing the engine by its scheme (`sqlite:`).
-pub fn connect(url: &str, options: &ConnectOptions) -> Result<Box<dyn Driver>, DriverError> {
+/// Opens a driver for a database URL, choosing the engine by its scheme (`sqlite:`,
+/// `postgres://`, `postgresql://`). Async because network engines connect here; call it inside
+/// a tokio runtime with I/O enabled.
+pub async fn connect(url: &str, options: &ConnectOptions) -> Result<Box<dyn Driver>, DriverError> {
     #[cfg(feature = "sqlite")]
     if strata_sqlite::parse_url(url).is_some() {
         let d = strata_sqlite::SqliteDriver::open(url, options.history_table.as_deref())?;
         return Ok(Box::new(d));
     }
+    #[cfg(feature = "postgres")]
+    if strata_postgres::is_postgres_url(url) {
+        let mut o = strata_postgres::PgOptions::default().lock_mode(match options.lock_mode {
+            LockMode::Advisory => strata_postgres::LockMode::Advisory,
+            LockMode::Table => strata_postgres::LockMode::Table,
+        });
+        if let Some(s) = &options.schema {
+            o = o.schema(s);
+        }
+        if let Some(t) = &options.history_table {
+            o = o.history_table(t);
+        }
+        if let Some(t) = options.lock_timeout {
+            o = o.lock_timeout(t);
+        }
+        if let Some(t) = options.statement_timeout {
+            o = o.statement_timeout(t);
+        }
+        let d = strata_postgres::PostgresDriver::connect(url, o).await?;
+        return Ok(Box::new(d));
+    }
     let _ = options;
     let scheme = url.split(':').next().unwrap_or("");
     let hint = if matches!(scheme, "postgres" | "postgresql" | "mysql" | "mariadb") {
-        format!("the {scheme} engine is not available in this build yet")
+        format!("the {scheme} engine is not available in this build")
     } else {
-        "use a URL such as sqlite:app.db".to_string()
+        "use a URL such as sqlite:app.db or postgres://user@host/db".to_string()
     };
     Err(DriverError::new(
         DriverErrorKind::Connect,
@@ -64,7 +134,8 @@ pub fn connect(url: &str, options: &ConnectOptions) -> Result<Box<dyn Driver>, D
     .with_hint(Some(hint)))
 }
 
-/// Replaces the password in a URL with `***`, for every message and log line.
+/// Replaces the password in a URL with `***` (in the user info and in a `password=` query
+/// parameter), for every message and log line.
 pub fn redact_url(url: &str) -> String {
     let Some(scheme_end) = url.find("://") else {
         return url.to_string();
@@ -72,15 +143,32 @@ pub fn redact_url(url: &str) -> String {
     let rest = &url[scheme_end + 3..];
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let authority = &rest[..authority_end];
+    let mut out = url[..scheme_end + 3].to_string();
     match (authority.rfind('@'), authority.find(':')) {
-        (Some(at), Some(colon)) if colon < at => format!(
-            "{}{}:***{}",
-            &url[..scheme_end + 3],
-            &authority[..colon],
-            &rest[at..]
-        ),
-        _ => url.to_string(),
+        (Some(at), Some(colon)) if colon < at => {
+            out.push_str(&authority[..colon]);
+            out.push_str(":***");
+            out.push_str(&authority[at..]);
+        }
+        _ => out.push_str(authority),
     }
+    let tail = &rest[authority_end..];
+    match tail.split_once('?') {
+        Some((path, query)) => {
+            out.push_str(path);
+            out.push('?');
+            let parts: Vec<String> = query
+                .split('&')
+                .map(|kv| match kv.split_once('=') {
+                    Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                    _ => kv.to_string(),
+                })
+                .collect();
+            out.push_str(&parts.join("&"));
+        }
+        None => out.push_str(tail),
+    }
+    out
 }
 
 #[cfg(test)]
@@ -98,6 +186,10 @@ mod tests {
         assert_eq!(
             redact_url("postgres://u:p%40ss@h/db?x=1"),
             "postgres://u:***@h/db?x=1"
+        );
+        assert_eq!(
+            redact_url("postgresql://u@h/db?sslmode=require&password=pw"),
+            "postgresql://u@h/db?sslmode=require&password=***"
         );
     }
 }

@@ -6,7 +6,7 @@ use anyhow::Result;
 use strata::{Executor, Version};
 
 pub async fn run(config: &Config, version: &Version, reason: Option<&str>) -> Result<i32> {
-    let mut driver = connect(config)?;
+    let mut driver = connect(config).await?;
     Executor::new(driver.as_mut(), options(config))
         .baseline(version, reason)
         .await?;

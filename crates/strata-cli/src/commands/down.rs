@@ -8,7 +8,7 @@ use strata::{Executor, Policy, Target};
 pub async fn run(config: &Config, target: Target, dry_run: bool) -> Result<i32> {
     // Reverting works from stored down scripts too, so a missing file is no reason to refuse.
     let migrations = load(config)?;
-    let mut driver = connect(config)?;
+    let mut driver = connect(config).await?;
     let policy = Policy::default();
     let mut executor =
         Executor::new(driver.as_mut(), options(config)).with_events(progress(config));

@@ -7,7 +7,7 @@ use strata::{Executor, Version};
 
 pub async fn run(config: &Config, version: &Version, reason: Option<&str>) -> Result<i32> {
     let migrations = load(config)?;
-    let mut driver = connect(config)?;
+    let mut driver = connect(config).await?;
     Executor::new(driver.as_mut(), options(config))
         .mark_applied(&migrations, version, reason)
         .await?;

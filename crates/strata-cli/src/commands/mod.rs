@@ -89,10 +89,15 @@ fn load(config: &Config) -> Result<Vec<Migration>> {
 }
 
 /// Opens the database.
-fn connect(config: &Config) -> Result<Box<dyn Driver>> {
+async fn connect(config: &Config) -> Result<Box<dyn Driver>> {
     let url = config.url()?;
-    let options = strata::ConnectOptions::default().history_table(config.history_table.clone());
-    strata::connect(&url, &options).with_context(|| {
+    let options = strata::ConnectOptions::default()
+        .history_table(config.history_table.clone())
+        .schema(config.schema.clone())
+        .lock_mode(config.lock_mode)
+        .lock_timeout(config.lock_timeout)
+        .statement_timeout(config.statement_timeout);
+    strata::connect(&url, &options).await.with_context(|| {
         format!(
             "cannot open the database {} (from {})",
             strata::redact_url(&url),
@@ -163,8 +168,10 @@ fn progress(config: &Config) -> impl FnMut(Event) + Send {
 
 /// Writes a JSON value to stdout.
 pub(crate) fn print_json(value: &serde_json::Value) -> Result<()> {
-    let mut out = std::io::stdout().lock();
+    // Buffered: pretty JSON is many lines, and stdout alone writes each line separately.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     serde_json::to_writer_pretty(&mut out, value)?;
     writeln!(out)?;
+    out.flush()?;
     Ok(())
 }

@@ -13,7 +13,7 @@ pub async fn run(
     reason: Option<&str>,
 ) -> Result<i32> {
     let migrations = load(config)?;
-    let mut driver = connect(config)?;
+    let mut driver = connect(config).await?;
     let repairs = Executor::new(driver.as_mut(), options(config))
         .repair(&migrations, version, accept_checksum, forget, reason)
         .await?;

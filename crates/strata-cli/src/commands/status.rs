@@ -8,7 +8,7 @@ use strata::{Executor, MigrationState};
 
 pub async fn run(config: &Config, check: bool) -> Result<i32> {
     let migrations = load(config)?;
-    let mut driver = connect(config)?;
+    let mut driver = connect(config).await?;
     let entries = Executor::new(driver.as_mut(), options(config))
         .status(&migrations)
         .await?;

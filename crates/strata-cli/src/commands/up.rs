@@ -7,7 +7,7 @@ use strata::{Executor, Policy, Target};
 
 pub async fn run(config: &Config, target: Target, policy: Policy, dry_run: bool) -> Result<i32> {
     let migrations = load(config)?;
-    let mut driver = connect(config)?;
+    let mut driver = connect(config).await?;
     let mut executor =
         Executor::new(driver.as_mut(), options(config)).with_events(progress(config));
     let report = if dry_run {

@@ -39,7 +39,7 @@ pub async fn run(config: &Config) -> Result<i32> {
                 }));
             }
             if config.database_url.is_some() {
-                let mut driver = connect(config)?;
+                let mut driver = connect(config).await?;
                 let entries = Executor::new(driver.as_mut(), options(config))
                     .status(&migrations)
                     .await?;

@@ -8,7 +8,7 @@ use anyhow::Result;
 use strata::{AppliedKind, Executor};
 
 pub async fn run(config: &Config) -> Result<i32> {
-    let mut driver = connect(config)?;
+    let mut driver = connect(config).await?;
     let history = Executor::new(driver.as_mut(), options(config))
         .history()
         .await?;
