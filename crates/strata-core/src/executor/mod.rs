@@ -188,10 +188,15 @@ impl<'a> Executor<'a> {
         policy: &Policy,
         report: &mut Report,
     ) -> Result<(), ExecuteError> {
-        self.driver.ensure_history().await?;
+        // Plan and check every statement before creating anything, so a refused run (or one
+        // with nothing to do) leaves even a fresh database exactly as it was. An absent
+        // history table reads as empty; it is created only when there is a step to record.
         let applied = self.driver.read_history().await?;
         let plan = plan(local, &applied, target, policy)?;
         let prepared = preflight::prepare(&plan.steps, self.driver.capabilities().dialect)?;
+        if !plan.steps.is_empty() {
+            self.driver.ensure_history().await?;
+        }
         report.steps = plan
             .steps
             .iter()
