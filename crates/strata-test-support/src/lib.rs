@@ -2,7 +2,10 @@
 //! afterwards, so tests run in parallel. A server that cannot be reached fails the test with a
 //! message saying how to start it; nothing is skipped.
 
+mod postgres;
 mod sqlite;
+
+pub use postgres::{admin_url, with_database, DEFAULT_URL};
 
 use std::path::{Path, PathBuf};
 
@@ -11,6 +14,9 @@ use std::path::{Path, PathBuf};
 pub enum Engine {
     /// SQLite, in a temporary file.
     Sqlite,
+    /// PostgreSQL: a database of its own on the server named by `STRATA_TEST_DATABASE_URL`
+    /// (default [`DEFAULT_URL`]), dropped afterwards.
+    Postgres,
 }
 
 impl Engine {
@@ -18,6 +24,7 @@ impl Engine {
     pub fn name(self) -> &'static str {
         match self {
             Engine::Sqlite => "sqlite",
+            Engine::Postgres => "postgres",
         }
     }
 }
@@ -31,6 +38,7 @@ pub struct TestDb {
 
 enum Inner {
     Sqlite(sqlite::SqliteDb),
+    Postgres(postgres::PgDb),
 }
 
 impl TestDb {
@@ -43,6 +51,14 @@ impl TestDb {
                     engine,
                     url: db.url(),
                     inner: Inner::Sqlite(db),
+                }
+            }
+            Engine::Postgres => {
+                let db = postgres::PgDb::new();
+                TestDb {
+                    engine,
+                    url: db.url(),
+                    inner: Inner::Postgres(db),
                 }
             }
         }
@@ -62,6 +78,7 @@ impl TestDb {
     pub fn dir(&self) -> &Path {
         match &self.inner {
             Inner::Sqlite(db) => db.dir(),
+            Inner::Postgres(db) => db.dir(),
         }
     }
 
@@ -69,6 +86,7 @@ impl TestDb {
     pub fn tables(&self) -> Vec<String> {
         match &self.inner {
             Inner::Sqlite(db) => db.tables(),
+            Inner::Postgres(db) => db.tables(),
         }
     }
 
@@ -77,6 +95,7 @@ impl TestDb {
     pub fn indexes(&self) -> Vec<String> {
         match &self.inner {
             Inner::Sqlite(db) => db.indexes(),
+            Inner::Postgres(db) => db.indexes(),
         }
     }
 
@@ -84,6 +103,7 @@ impl TestDb {
     pub fn query_rows(&self, sql: &str) -> Vec<Vec<String>> {
         match &self.inner {
             Inner::Sqlite(db) => db.query_rows(sql),
+            Inner::Postgres(db) => db.query_rows(sql),
         }
     }
 
@@ -91,6 +111,7 @@ impl TestDb {
     pub fn query_strings(&self, sql: &str) -> Vec<String> {
         match &self.inner {
             Inner::Sqlite(db) => db.query_strings(sql),
+            Inner::Postgres(db) => db.query_strings(sql),
         }
     }
 
@@ -98,6 +119,7 @@ impl TestDb {
     pub fn execute(&self, sql: &str) {
         match &self.inner {
             Inner::Sqlite(db) => db.execute(sql),
+            Inner::Postgres(db) => db.execute(sql),
         }
     }
 }
