@@ -93,7 +93,17 @@ pub fn run_report(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         parts.join(", "),
         report.steps.len()
     )?;
-    if applied > 0 {
+    // A resumed migration keeps the batch its row started in: name the batch only when new
+    // rows went into it.
+    let into_batch = report
+        .steps
+        .iter()
+        .zip(&plan.steps)
+        .filter(|(r, s)| {
+            r.outcome == StepOutcome::Done && matches!(s.action, Action::Apply | Action::Reapply)
+        })
+        .count();
+    if into_batch > 0 {
         write!(out, " (batch {})", plan.batch)?;
     }
     writeln!(out, ".")?;
@@ -117,25 +127,29 @@ pub fn status(entries: &[StatusEntry], out: &mut dyn Write) -> anyhow::Result<()
         .max()
         .unwrap_or(0)
         .max(4);
+    let states: Vec<String> = entries
+        .iter()
+        .map(|e| match e.statements_done {
+            Some(n) => format!("{} ({n} done)", e.status.as_str()),
+            None => e.status.as_str().to_string(),
+        })
+        .collect();
+    let sw = states.iter().map(String::len).max().unwrap_or(0).max(12);
     writeln!(
         out,
-        "{:vw$}  {:nw$}  {:12}  {:5}  APPLIED AT",
+        "{:vw$}  {:nw$}  {:sw$}  {:5}  APPLIED AT",
         "VERSION", "NAME", "STATUS", "BATCH"
     )?;
-    for e in entries {
+    for (e, state) in entries.iter().zip(&states) {
         let version = if e.version.is_empty() {
             "R"
         } else {
             &e.version
         };
         let batch = e.batch.map(|b| b.to_string()).unwrap_or_default();
-        let mut state = e.status.as_str().to_string();
-        if let Some(n) = e.statements_done {
-            state = format!("{state} ({n} done)");
-        }
         write!(
             out,
-            "{version:vw$}  {:nw$}  {state:12}  {batch:5}  {}",
+            "{version:vw$}  {:nw$}  {state:sw$}  {batch:5}  {}",
             e.name,
             e.applied_at.as_deref().unwrap_or("-")
         )?;
