@@ -16,6 +16,8 @@ pub async fn run(config: &Config) -> Result<i32> {
         Err(e) => problems.push(serde_json::json!({
             "kind": "file",
             "file": e.paths.first(),
+            // Every file involved (both files of a duplicate version).
+            "files": e.paths,
             "line": e.position.map(|p| p.0),
             "column": e.position.map(|p| p.1),
             "message": e.to_string(),
