@@ -1,0 +1,208 @@
+//! Malformed input: each gets exit 2 (`validate`: 1), a message naming the file(s) and the
+//! position where there is one, and leaves the database exactly as it was.
+
+use crate::harness::*;
+use strata_test_support::{Engine, TestDb};
+
+/// A statement that cannot run inside a transaction on this engine, and the start of the
+/// message strata gives for it.
+pub fn needs_no_transaction(db: &TestDb) -> (&'static str, &'static str) {
+    match db.engine() {
+        Engine::Sqlite => ("VACUUM;", "VACUUM cannot run inside a transaction"),
+        Engine::Postgres => (
+            "CREATE INDEX CONCURRENTLY c_id_idx ON c (id);",
+            "CREATE INDEX CONCURRENTLY cannot run inside a transaction block",
+        ),
+    }
+}
+
+/// One applied migration, so there is a history to keep intact.
+fn applied_one(db: &TestDb) {
+    table_pair(db, "0001_a", "a");
+    strata(db, &["up"]).ok();
+}
+
+/// `up`, `down`, `status` are refused with exit 2 and `validate` reports a problem with exit 1,
+/// all saying `needles`, and none changes anything.
+#[track_caller]
+fn refused_everywhere(db: &TestDb, needles: &[&str]) {
+    unchanged(db, || {
+        strata(db, &["up"]).code(2).says(needles);
+        strata(db, &["up", "--dry-run"]).code(2).says(needles);
+        strata(db, &["down"]).code(2).says(needles);
+        strata(db, &["status"]).code(2).says(needles);
+        strata(db, &["validate"]).code(1).says(needles);
+    });
+}
+
+pub fn file_that_fits_no_pattern(db: &TestDb) {
+    applied_one(db);
+    write(db, "seed.sql", "INSERT INTO a (id) VALUES (1);\n");
+    refused_everywhere(
+        db,
+        &[
+            "migrations/seed.sql: this `.sql` file fits no migration file name pattern",
+            "{version}_{name}.up.sql",
+        ],
+    );
+    // A near miss says what is wrong with the name.
+    remove(db, "seed.sql");
+    write(db, "0002-b.sql", "SELECT 1;\n");
+    refused_everywhere(db, &["migrations/0002-b.sql", "followed by `_` and a name"]);
+}
+
+pub fn duplicate_versions(db: &TestDb) {
+    applied_one(db);
+    write(db, "2_b.sql", "CREATE TABLE b (id INTEGER);\n");
+    write(db, "0002_c.sql", "CREATE TABLE c (id INTEGER);\n");
+    refused_everywhere(
+        db,
+        &[
+            "version 2 is used by both `0002_c.sql` and `2_b.sql`",
+            "migrations/0002_c.sql",
+            "migrations/2_b.sql",
+        ],
+    );
+}
+
+pub fn down_without_up(db: &TestDb) {
+    applied_one(db);
+    write(db, "0002_b.down.sql", "DROP TABLE b;\n");
+    refused_everywhere(
+        db,
+        &["migrations/0002_b.down.sql: down script without its up script `0002_b.up.sql`"],
+    );
+}
+
+pub fn invalid_utf8(db: &TestDb) {
+    applied_one(db);
+    write(
+        db,
+        "0002_b.up.sql",
+        b"CREATE TABLE b (id INTEGER);\nSELECT '\xff';\n",
+    );
+    refused_everywhere(
+        db,
+        &["migrations/0002_b.up.sql:2:9: the file is not valid UTF-8"],
+    );
+}
+
+pub fn empty_up(db: &TestDb) {
+    applied_one(db);
+    write(db, "0002_b.up.sql", "-- TODO: write this\n\n");
+    write(db, "0002_b.down.sql", "DROP TABLE b;\n");
+    refused_everywhere(
+        db,
+        &["migrations/0002_b.up.sql: the up script has no statements"],
+    );
+}
+
+pub fn unknown_directive(db: &TestDb) {
+    applied_one(db);
+    write(
+        db,
+        "0002_b.up.sql",
+        "CREATE TABLE b (id INTEGER);\n-- strata:no-transactoin\n",
+    );
+    refused_everywhere(
+        db,
+        &["migrations/0002_b.up.sql:2:1: unknown directive `strata:no-transactoin`"],
+    );
+}
+
+pub fn unterminated_quote(db: &TestDb) {
+    applied_one(db);
+    table_pair(db, "0002_b", "b");
+    write(
+        db,
+        "0003_c.up.sql",
+        "CREATE TABLE c (id INTEGER, v TEXT);\nINSERT INTO c (id, v) VALUES (1, 'it''s);\n",
+    );
+    let needles = [
+        "migrations/0003_c.up.sql:2:34",
+        "string literal is never closed",
+    ];
+    unchanged(db, || {
+        // Found before anything runs: 0002, which is fine, is not applied either.
+        strata(db, &["up"])
+            .code(2)
+            .says(&needles)
+            .says(&["Nothing was run"]);
+        strata(db, &["up", "--dry-run"]).code(2).says(&needles);
+        strata(db, &["validate"]).code(1).says(&needles);
+    });
+}
+
+pub fn statement_that_cannot_run_in_a_transaction(db: &TestDb) {
+    applied_one(db);
+    table_pair(db, "0002_b", "b");
+    let (sql, message) = needs_no_transaction(db);
+    write(
+        db,
+        "0003_c.up.sql",
+        format!("CREATE TABLE c (id INTEGER);\n\n{sql}\n"),
+    );
+    let needles = [
+        "migrations/0003_c.up.sql:3:1",
+        message,
+        "add `-- strata:no-transaction`",
+    ];
+    unchanged(db, || {
+        strata(db, &["up"]).code(2).says(&needles);
+        strata(db, &["validate"]).code(1).says(&needles);
+    });
+    // With the directive it runs, statement by statement.
+    write(
+        db,
+        "0003_c.up.sql",
+        format!("-- strata:no-transaction\nCREATE TABLE c (id INTEGER);\n\n{sql}\n"),
+    );
+    strata(db, &["up"]).ok();
+    assert_eq!(db.tables(), with_history(&["a", "b", "c"]));
+}
+
+pub fn failure_in_the_third_of_three_keeps_the_first_two(db: &TestDb) {
+    table_pair(db, "0001_a", "a");
+    table_pair(db, "0002_b", "b");
+    pair(
+        db,
+        "0003_c",
+        "CREATE TABLE c (id INTEGER PRIMARY KEY);\nCREATE INDEX c_idx ON c (id);\nINSERT INTO no_such_table (id) VALUES (1);\n",
+        "DROP TABLE c;\n",
+    );
+    strata(db, &["up"]).code(2).says(&[
+        "0003_c (up) failed at statement 3",
+        "migrations/0003_c.up.sql:3:",
+        "no_such_table",
+        "nothing of 0003_c was applied",
+    ]);
+    // The first two are committed; of the third, not even its first statements remain.
+    assert_eq!(db.tables(), with_history(&["a", "b"]));
+    assert!(db.indexes().is_empty(), "{:?}", db.indexes());
+    assert_eq!(versions(db), applied(&["0001", "0002"]));
+    let status = strata(db, &["status", "--format", "json"]).ok().json();
+    assert_eq!(status["migrations"][2]["status"], "pending");
+}
+
+pub fn errors_on_a_fresh_database_leave_it_empty(db: &TestDb) {
+    table_pair(db, "0001_a", "a");
+    let (sql, _) = needs_no_transaction(db);
+    let bad: [(&str, String); 4] = [
+        ("0002_b.up.sql", "SELECT 'unclosed;\n".to_string()),
+        ("0002_b.up.sql", format!("{sql}\n")),
+        ("0002_b.up.sql", "-- strata:bogus\nSELECT 1;\n".to_string()),
+        ("0002_b.down.sql", "SELECT 1;\n".to_string()),
+    ];
+    for (file, text) in &bad {
+        write(db, file, text);
+        for args in [&["up"][..], &["down"], &["redo"], &["status"], &["version"]] {
+            strata(db, args);
+            assert_eq!(
+                db.tables(),
+                Vec::<String>::new(),
+                "strata {args:?} with {file} = {text:?} changed a fresh database"
+            );
+        }
+        remove(db, file);
+    }
+}

@@ -1,0 +1,56 @@
+//! Runners started together: the lock makes every migration apply exactly once.
+
+use crate::harness::*;
+use strata_test_support::TestDb;
+
+const RUNNERS: usize = 8;
+const MIGRATIONS: usize = 50;
+
+pub fn eight_runners_apply_each_migration_exactly_once(db: &TestDb) {
+    // Each migration inserts its number into `side`, whose primary key would reject a second
+    // run; the first creates the table.
+    for n in 1..=MIGRATIONS {
+        let create = if n == 1 {
+            "CREATE TABLE side (k INTEGER PRIMARY KEY);\n"
+        } else {
+            ""
+        };
+        pair(
+            db,
+            &format!("{n:04}_m{n}"),
+            &format!(
+                "{create}CREATE TABLE t{n} (id INTEGER);\nINSERT INTO side (k) VALUES ({n});\n"
+            ),
+            &format!("DROP TABLE t{n};\n"),
+        );
+    }
+    let children: Vec<_> = (0..RUNNERS)
+        .map(|_| {
+            Strata::new(db)
+                .args(["up", "--lock-wait", "120", "--format", "json"])
+                .spawn()
+        })
+        .collect();
+    let runs: Vec<Run> = children
+        .into_iter()
+        .map(|(args, child)| finish(args, child))
+        .collect();
+    let mut applied_by_runs = 0;
+    for run in &runs {
+        assert_eq!(run.code, 0, "{run:#?}");
+        applied_by_runs += run.json()["done"].as_u64().unwrap();
+    }
+    assert_eq!(
+        applied_by_runs, MIGRATIONS as u64,
+        "each applied by exactly one runner"
+    );
+    let rows = history(db, "version, status");
+    assert_eq!(rows.len(), MIGRATIONS);
+    assert!(rows.iter().all(|r| r[1] == "applied"), "{rows:?}");
+    assert_eq!(
+        db.query_strings("SELECT COUNT(*) FROM side"),
+        [MIGRATIONS.to_string()]
+    );
+    assert_eq!(db.tables().len(), MIGRATIONS + 2);
+    strata(db, &["status", "--check"]).ok();
+}
