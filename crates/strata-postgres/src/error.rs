@@ -58,11 +58,27 @@ pub(crate) fn map(e: &tokio_postgres::Error) -> DriverError {
     if e.is_closed() || is_io(e) {
         return DriverError::new(
             DriverErrorKind::ConnectionLost,
-            format!("lost the connection to PostgreSQL: {e}"),
+            format!("lost the connection to PostgreSQL: {}", with_causes(e)),
         )
         .with_hint(Some(LOST_HINT.into()));
     }
-    DriverError::new(DriverErrorKind::Other, e.to_string())
+    DriverError::new(DriverErrorKind::Other, with_causes(e))
+}
+
+/// The error's text followed by its causes (`error performing TLS handshake: invalid peer
+/// certificate: ...`): tokio-postgres leaves the cause out of its own text.
+fn with_causes(e: &tokio_postgres::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let t = s.to_string();
+        if !text.contains(&t) {
+            text.push_str(": ");
+            text.push_str(&t);
+        }
+        source = s.source();
+    }
+    text
 }
 
 fn is_io(e: &tokio_postgres::Error) -> bool {
