@@ -1,0 +1,218 @@
+//! A [`Schema`] as a list of [`Object`]s.
+
+use crate::model::*;
+use crate::object::Object;
+use crate::render::{ident, qname};
+
+/// Every object of a schema, comments and grants as objects of their own.
+pub(crate) fn flatten(schema: &Schema) -> Vec<Object> {
+    let mut out = Vec::new();
+    let mut extras = Extras::default();
+    for s in &schema.schemas {
+        let key = format!("SCHEMA {}", ident(&s.name));
+        extras.add(
+            &key,
+            &key,
+            &format!("schema {}", s.name),
+            &s.comment,
+            &s.grants,
+        );
+        out.push(Object::Schema(Namespace::new(&s.name)));
+    }
+    for e in &schema.extensions {
+        out.push(Object::Extension(e.clone()));
+    }
+    for t in &schema.enums {
+        let key = format!("TYPE {}", qname(&t.name));
+        extras.add(
+            &key,
+            &key,
+            &format!("type {}", t.name),
+            &t.comment,
+            &t.grants,
+        );
+        out.push(Object::Enum(EnumType::new(
+            t.name.clone(),
+            t.labels.clone(),
+        )));
+    }
+    for t in &schema.composites {
+        let key = format!("TYPE {}", qname(&t.name));
+        extras.add(
+            &key,
+            &key,
+            &format!("type {}", t.name),
+            &t.comment,
+            &t.grants,
+        );
+        out.push(Object::Composite(CompositeType::new(
+            t.name.clone(),
+            t.attributes.clone(),
+        )));
+    }
+    for d in &schema.domains {
+        let key = format!("DOMAIN {}", qname(&d.name));
+        extras.add(
+            &key,
+            &key,
+            &format!("domain {}", d.name),
+            &d.comment,
+            &d.grants,
+        );
+        let mut d = d.clone();
+        d.comment = None;
+        d.grants.clear();
+        out.push(Object::Domain(d));
+    }
+    for s in &schema.sequences {
+        let key = format!("SEQUENCE {}", qname(&s.name));
+        extras.add(
+            &key,
+            &key,
+            &format!("sequence {}", s.name),
+            &s.comment,
+            &s.grants,
+        );
+        let mut s = s.clone();
+        s.comment = None;
+        s.grants.clear();
+        if let Some((table, column)) = s.owned_by.take() {
+            out.push(Object::SequenceOwner {
+                sequence: s.name.clone(),
+                table,
+                column,
+            });
+        }
+        out.push(Object::Sequence(s));
+    }
+    for f in &schema.functions {
+        let mut f = f.clone();
+        let (comment, grants) = (f.comment.take(), std::mem::take(&mut f.grants));
+        let object = Object::Function(f);
+        let key = object.key();
+        let on = object.describe();
+        extras.add(&key, &key, &on, &comment, &grants);
+        out.push(object);
+    }
+    for t in &schema.tables {
+        flatten_table(t, &mut out, &mut extras);
+    }
+    for v in &schema.views {
+        let mut v = v.clone();
+        let (comment, grants) = (v.comment.take(), std::mem::take(&mut v.grants));
+        let object = Object::View(v);
+        let key = object.key();
+        let on = object.describe();
+        let grant_on = format!("TABLE {}", qname(&view_name(&object)));
+        extras.add(&key, &grant_on, &on, &comment, &grants);
+        out.push(object);
+    }
+    for i in &schema.indexes {
+        let mut i = i.clone();
+        let comment = i.comment.take();
+        let object = Object::Index(i);
+        extras.add(&object.key(), "", &object.describe(), &comment, &[]);
+        out.push(object);
+    }
+    for t in &schema.triggers {
+        let mut t = t.clone();
+        let comment = t.comment.take();
+        let object = Object::Trigger(t);
+        extras.add(&object.key(), "", &object.describe(), &comment, &[]);
+        out.push(object);
+    }
+    for p in &schema.policies {
+        let mut p = p.clone();
+        let comment = p.comment.take();
+        let object = Object::Policy(p);
+        extras.add(&object.key(), "", &object.describe(), &comment, &[]);
+        out.push(object);
+    }
+    out.append(&mut extras.objects);
+    out
+}
+
+fn view_name(o: &Object) -> QualifiedName {
+    match o {
+        Object::View(v) => v.name.clone(),
+        _ => QualifiedName::default(),
+    }
+}
+
+fn flatten_table(t: &Table, out: &mut Vec<Object>, extras: &mut Extras) {
+    let key = format!("TABLE {}", qname(&t.name));
+    extras.add(
+        &key,
+        &key,
+        &format!("table {}", t.name),
+        &t.comment,
+        &t.grants,
+    );
+    let mut table = t.clone();
+    table.comment = None;
+    table.grants.clear();
+    table.row_security = false;
+    table.force_row_security = false;
+    for c in &mut table.columns {
+        if let Some(text) = c.comment.take() {
+            let ckey = format!("COLUMN {}.{}", qname(&t.name), ident(&c.name));
+            let on = format!("column {}.{}", t.name, c.name);
+            extras.add(&ckey, "", &on, &Some(text), &[]);
+        }
+        out.push(Object::Column {
+            table: t.name.clone(),
+            column: c.clone(),
+        });
+    }
+    for c in &mut table.constraints {
+        if let Some(text) = c.comment.take() {
+            let ckey = format!("CONSTRAINT {} ON {}", ident(&c.name), qname(&t.name));
+            let on = format!("constraint {} on {}", c.name, t.name);
+            extras.add(&ckey, "", &on, &Some(text), &[]);
+        }
+        out.push(Object::Constraint {
+            table: t.name.clone(),
+            constraint: c.clone(),
+        });
+    }
+    if t.row_security || t.force_row_security {
+        out.push(Object::RowSecurity {
+            table: t.name.clone(),
+            forced: t.force_row_security,
+        });
+    }
+    out.push(Object::Table(table));
+}
+
+/// Comments and grants collected while flattening.
+#[derive(Default)]
+struct Extras {
+    objects: Vec<Object>,
+}
+
+impl Extras {
+    fn add(
+        &mut self,
+        target: &str,
+        grant_on: &str,
+        on: &str,
+        comment: &Option<String>,
+        grants: &[Grant],
+    ) {
+        if let Some(text) = comment {
+            self.objects.push(Object::Comment {
+                target: target.to_string(),
+                on: on.to_string(),
+                text: text.clone(),
+            });
+        }
+        for g in grants {
+            self.objects.push(Object::Grant {
+                target: target.to_string(),
+                grant_on: grant_on.to_string(),
+                on: on.to_string(),
+                grant: g.clone(),
+            });
+        }
+    }
+}
