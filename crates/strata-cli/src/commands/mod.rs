@@ -170,7 +170,10 @@ fn progress(config: &Config) -> impl FnMut(Event) + Send {
 pub(crate) fn print_json(value: &serde_json::Value) -> Result<()> {
     // Buffered: pretty JSON is many lines, and stdout alone writes each line separately.
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    serde_json::to_writer_pretty(&mut out, value)?;
+    // As an io::Error, so a closed pipe (`strata status --format json | head`) is recognised
+    // and ends the program quietly: serde_json's error does not expose the io::Error it wraps
+    // as its source.
+    serde_json::to_writer_pretty(&mut out, value).map_err(std::io::Error::from)?;
     writeln!(out)?;
     out.flush()?;
     Ok(())
