@@ -30,6 +30,7 @@ macro_rules! conformance {
                     up_to_applies_up_to_and_including_the_version,
                     up_and_down_with_nothing_to_do_change_nothing,
                     dry_run_prints_the_plan_and_changes_nothing,
+                    a_failed_run_releases_the_lock,
                 }
                 dirty {
                     failed_no_transaction_migration_is_dirty_and_up_resumes_at_the_failing_statement,
@@ -53,6 +54,7 @@ macro_rules! conformance {
                     every_command_speaks_json,
                     errors_are_json_too,
                     global_options_go_before_or_after_the_subcommand,
+                    history_table_option_keeps_a_separate_history,
                 }
                 layouts {
                     pairs_layout,

@@ -285,3 +285,21 @@ fn command_line_errors() {
         transcript(&db, &["up", "--to", "v2"])
     );
 }
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    // More output than a pipe holds, and nobody reading it.
+    let db = db();
+    for n in 1..=3000 {
+        write(&db, &format!("{n:05}_m.up.sql"), "SELECT 1;\n");
+    }
+    for format in ["text", "json"] {
+        let (args, mut child) = Strata::new(&db)
+            .args(["status", "--format", format])
+            .spawn();
+        drop(child.stdout.take());
+        let run = finish(args, child);
+        assert_eq!(run.code, 0, "{format}: {run:#?}");
+        assert_eq!(run.stderr, "", "{format}");
+    }
+}

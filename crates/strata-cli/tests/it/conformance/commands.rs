@@ -114,7 +114,9 @@ pub fn every_command_speaks_json(db: &TestDb) {
     );
     assert_eq!(plan["steps"][0]["transaction"], "transactional");
 
-    let up = strata(db, &["up", "--format", "json"]).ok().json();
+    let run = strata(db, &["up", "--format", "json"]).ok();
+    assert_eq!(run.stderr, "", "no progress lines beside JSON");
+    let up = run.json();
     assert_eq!(up["direction"], "up");
     assert_eq!(up["dry_run"], false);
     assert_eq!(up["batch"], 1);
@@ -301,4 +303,22 @@ pub fn global_options_go_before_or_after_the_subcommand(db: &TestDb) {
         .ok()
         .json();
     assert_eq!(mixed["summary"]["applied"], 2);
+}
+
+pub fn history_table_option_keeps_a_separate_history(db: &TestDb) {
+    two(db);
+    strata(db, &["up", "--history-table", "app_history"]).ok();
+    assert_eq!(db.tables(), ["a", "app_history", "b"]);
+    let rows = db.query_rows("SELECT version, status FROM app_history ORDER BY version");
+    assert_eq!(
+        rows,
+        [["0001", "applied"], ["0002", "applied"]]
+            .map(|r| r.map(String::from).to_vec())
+            .to_vec()
+    );
+    // The default history knows nothing of it.
+    strata(db, &["status", "--check"]).code(1);
+    strata(db, &["status", "--check", "--history-table", "app_history"]).ok();
+    strata(db, &["down", "--to", "0", "--history-table", "app_history"]).ok();
+    assert_eq!(db.tables(), ["app_history"]);
 }

@@ -53,6 +53,13 @@ pub fn down_to_a_version_and_to_zero(db: &TestDb) {
     strata(db, &["down", "--to", "2"])
         .ok()
         .says(&["Nothing to revert"]);
+    // A version no migration has is refused rather than guessed at.
+    unchanged(db, || {
+        strata(db, &["down", "--to", "0003", "--to", "0005"]).code(2);
+        strata(db, &["down", "--to", "5"])
+            .code(2)
+            .says(&["no migration has version 5"]);
+    });
     strata(db, &["down", "--to", "0"]).ok();
     assert_eq!(db.tables(), with_history(&[]));
     assert_eq!(versions(db), applied(&[]));
@@ -173,4 +180,22 @@ pub fn dry_run_prints_the_plan_and_changes_nothing(db: &TestDb) {
             .ok()
             .says(&["-- revert 0002_b", "-- apply 0002_b"]);
     });
+}
+
+pub fn a_failed_run_releases_the_lock(db: &TestDb) {
+    table_pair(db, "0001_a", "a");
+    pair(
+        db,
+        "0002_b",
+        "INSERT INTO no_such_table (id) VALUES (1);\n",
+        "SELECT 1;\n",
+    );
+    strata(db, &["up"]).code(2);
+    // Without waiting at all: a lock left behind would refuse this run.
+    table_pair(db, "0002_b", "b");
+    strata(db, &["up", "--lock-wait", "0"])
+        .ok()
+        .says(&["Applied 1 of 1"]);
+    strata(db, &["down", "--to", "0", "--lock-wait", "0"]).ok();
+    assert_eq!(db.tables(), with_history(&[]));
 }
