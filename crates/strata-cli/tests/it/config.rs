@@ -195,3 +195,28 @@ fn no_url_anywhere_says_where_to_put_one_and_passwords_are_never_printed() {
         .unwrap()
         .contains("from DATABASE_URL"));
 }
+
+#[test]
+fn a_layout_set_in_the_config_file_accepts_only_its_own_files() {
+    let db = TestDb::new(Engine::Sqlite);
+    let root = project("migrations");
+    let p = root.path();
+    put(
+        p,
+        "strata.toml",
+        &format!("database_url = \"{}\"\nformat = \"flyway\"\n", db.url()),
+    );
+    unchanged(&db, || {
+        Strata::bare(p).args(["up"]).run().code(2).says(&[
+            "migrations/0001_a.down.sql",
+            "this is named like an up/down pair file (`pairs` layout), but the configured layout is `flyway`",
+        ]);
+    });
+    put(
+        p,
+        "strata.toml",
+        &format!("database_url = \"{}\"\nlayout = \"pairs\"\n", db.url()),
+    );
+    Strata::bare(p).args(["up"]).run().ok();
+    assert_eq!(db.tables(), with_history(&["a"]));
+}

@@ -84,6 +84,7 @@ macro_rules! conformance {
                 }
                 concurrency {
                     eight_runners_apply_each_migration_exactly_once,
+                    racing_runners_stop_at_the_same_failure,
                 }
             );
         }
