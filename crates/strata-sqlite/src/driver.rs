@@ -187,8 +187,16 @@ impl Driver for SqliteDriver {
     }
 
     async fn lock(&mut self, opts: &LockOptions) -> Result<(), DriverError> {
+        self.lock_reporting(opts, &mut |_| {}).await
+    }
+
+    async fn lock_reporting(
+        &mut self,
+        opts: &LockOptions,
+        waiting: &mut (dyn FnMut(String) + Send),
+    ) -> Result<(), DriverError> {
         if let (Some(path), None) = (&self.path, &self.lock) {
-            self.lock = Some(FileLock::acquire(path, opts.wait)?);
+            self.lock = Some(FileLock::acquire(path, opts.wait, waiting)?);
         }
         Ok(())
     }

@@ -18,8 +18,13 @@ pub(crate) fn lock_path(db: &Path) -> PathBuf {
 }
 
 impl FileLock {
-    /// Takes the lock, polling until `wait` has passed.
-    pub(crate) fn acquire(db: &Path, wait: Duration) -> Result<FileLock, DriverError> {
+    /// Takes the lock, polling until `wait` has passed. When another runner holds it, calls
+    /// `waiting` once with what the lock file says about the holder before starting to wait.
+    pub(crate) fn acquire(
+        db: &Path,
+        wait: Duration,
+        waiting: &mut (dyn FnMut(String) + Send),
+    ) -> Result<FileLock, DriverError> {
         let path = lock_path(db);
         let mut file = OpenOptions::new()
             .read(true)
@@ -35,23 +40,26 @@ impl FileLock {
             })?;
         let deadline = Instant::now() + wait;
         let mut pause = Duration::from_millis(5);
+        let mut told = false;
         loop {
             match file.try_lock() {
                 Ok(()) => break,
                 Err(std::fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    if !told {
+                        told = true;
+                        waiting(holder(&mut file));
+                    }
                     std::thread::sleep(pause);
                     pause = (pause * 2).min(Duration::from_millis(200));
                 }
                 Err(std::fs::TryLockError::WouldBlock) => {
-                    let mut holder = String::new();
-                    let _ = file.read_to_string(&mut holder);
-                    let holder = holder.trim();
+                    let holder = holder(&mut file);
                     return Err(DriverError::new(
                         DriverErrorKind::LockTimeout,
                         format!(
                             "another strata run holds the migration lock on {} ({}) and did not finish within {:?}",
                             db.display(),
-                            if holder.is_empty() { "holder unknown" } else { holder },
+                            holder,
                             wait
                         ),
                     )
@@ -73,6 +81,17 @@ impl FileLock {
         let user = std::env::var("USER").unwrap_or_default();
         let _ = write!(file, "pid {} user {user}", std::process::id());
         Ok(FileLock { file })
+    }
+}
+
+/// What the lock file says about its holder (`pid 12 user ann`), read from the start.
+fn holder(file: &mut File) -> String {
+    let mut text = String::new();
+    let _ = file.rewind();
+    let _ = file.read_to_string(&mut text);
+    match text.trim() {
+        "" => "holder unknown".to_string(),
+        t => t.to_string(),
     }
 }
 
