@@ -11,6 +11,7 @@ mod harness;
 
 mod config;
 mod example;
+mod lock;
 mod new;
 mod output;
 
