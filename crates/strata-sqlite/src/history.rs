@@ -45,11 +45,16 @@ pub(crate) fn exists(conn: &Connection, table: &str) -> rusqlite::Result<bool> {
     .map(|r| r.is_some())
 }
 
+/// Every row, in the order they were applied (`applied_at`, then `version`).
+///
+/// The rows are sorted here rather than with `ORDER BY`: SQLite's sorter copies whole rows,
+/// down scripts included, and with thousands of migrations spills them to a temporary file,
+/// which made reading the history the largest part of a no-op `status`.
 pub(crate) fn read(conn: &Connection, table: &str) -> Result<Vec<AppliedMigration>, DriverError> {
     let sql = format!(
         "SELECT version, name, kind, checksum, batch, status, statements_done, applied_at,
                 applied_by, execution_ms, down_script, tool_version, note
-         FROM {} ORDER BY applied_at, version",
+         FROM {}",
         quote(table)
     );
     let mut stmt = conn.prepare(&sql).map_err(crate::driver::map_err)?;
@@ -106,6 +111,11 @@ pub(crate) fn read(conn: &Connection, table: &str) -> Result<Vec<AppliedMigratio
         a.note = note;
         out.push(a);
     }
+    // Byte order, as SQLite's BINARY collation compares TEXT.
+    out.sort_by(|a, b| {
+        (a.applied_at.as_bytes(), a.version_str().as_bytes())
+            .cmp(&(b.applied_at.as_bytes(), b.version_str().as_bytes()))
+    });
     Ok(out)
 }
 
@@ -160,4 +170,39 @@ pub(crate) fn write(
         _ => 0,
     };
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_come_in_applied_order_then_by_version() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(&create_sql("h")).unwrap();
+        // Inserted out of order; `repair` rewrites rows, so insertion order is not applied order.
+        for (version, at) in [
+            ("3", "2025-01-02T00:00:00.000Z"),
+            ("10", "2025-01-01T00:00:00.000Z"),
+            ("2", "2025-01-01T00:00:00.000Z"),
+            ("", "2025-01-03T00:00:00.000Z"),
+            ("1", "2025-01-01T00:00:00.000Z"),
+        ] {
+            conn.execute(
+                "INSERT INTO h (version, name, kind, batch, status, applied_at, applied_by,
+                    execution_ms, tool_version)
+                 VALUES (?1, 'm', ?2, 1, 'applied', ?3, 'me', 0, 'strata')",
+                params![
+                    version,
+                    if version.is_empty() { "repeatable" } else { "versioned" },
+                    at
+                ],
+            )
+            .unwrap();
+        }
+        let rows = read(&conn, "h").unwrap();
+        let versions: Vec<&str> = rows.iter().map(|r| r.version_str()).collect();
+        // Same day: "1" < "10" < "2" (text order, as `ORDER BY applied_at, version` gave).
+        assert_eq!(versions, ["1", "10", "2", "3", ""]);
+    }
 }
