@@ -18,6 +18,7 @@
 
 mod layout;
 mod new;
+mod par;
 mod parse;
 mod read;
 mod sections;

@@ -6,6 +6,7 @@
 //! verify files and metadata are matched to their migrations, again in path order.
 
 use super::layout::{classify, FileName, Role};
+use super::par::parallel_map;
 use super::read::decode;
 use super::sections::{split_parts, Part, Parts};
 use super::{Entry, Layout};
@@ -49,6 +50,16 @@ enum CompanionKind {
     },
 }
 
+/// What one entry turned out to be, before matching it with the others.
+enum Parsed<'a> {
+    /// Not a migration file (e.g. a stray file the layout ignores).
+    Skip,
+    /// An up script.
+    Up(Slot<'a>),
+    /// A down, verify or metadata file.
+    Companion(Companion<'a>),
+}
+
 pub(crate) fn parse_entries(
     entries: &[Entry],
     layout: Layout,
@@ -56,41 +67,29 @@ pub(crate) fn parse_entries(
     let mut sorted: Vec<&Entry> = entries.iter().collect();
     sorted.sort_by(|a, b| a.relative.cmp(&b.relative));
 
+    // Each entry on its own (name, UTF-8, directives, empty up): independent of the others, so
+    // large directories do this on several threads. The results are then taken in path order,
+    // so the first problem in path order is still the one reported.
+    let parsed = parallel_map(sorted, |entry| parse_one(entry, layout));
+
     let mut versioned: BTreeMap<Version, Slot> = BTreeMap::new();
     let mut repeatable: BTreeMap<String, Slot> = BTreeMap::new();
     let mut companions = Vec::new();
-    for entry in sorted {
-        let file = classify(&entry.relative, layout).map_err(|u| {
-            SourceError::new(
-                SourceErrorKind::UnrecognizedFile,
-                vec![entry.display.clone()],
-                u.message,
-            )
-            .help(u.help)
-        })?;
-        let Some(file) = file else { continue };
-        if file.role == Role::DieselMetadata {
-            let run_in_transaction = read_metadata(entry)?;
-            companions.push(Companion {
-                file,
-                entry,
-                kind: CompanionKind::Metadata { run_in_transaction },
-            });
-            continue;
-        }
-        let text = decode(entry)?;
-        let parts = split_parts(entry, &text, file.role == Role::Single)?;
-        if !file.role.is_up() {
-            companions.push(companion(file, entry, &text, &parts)?);
-            continue;
-        }
-        let slot = up_slot(file, entry, &text, &parts)?;
+    for parsed in parsed {
+        let slot = match parsed? {
+            Parsed::Skip => continue,
+            Parsed::Companion(c) => {
+                companions.push(c);
+                continue;
+            }
+            Parsed::Up(slot) => slot,
+        };
         let existing = match &slot.file.version {
             Some(v) => versioned.get(v),
             None => repeatable.get(&slot.file.name),
         };
         if let Some(existing) = existing {
-            return Err(duplicate(existing.entry, entry, &slot.file));
+            return Err(duplicate(existing.entry, slot.entry, &slot.file));
         }
         match slot.file.version.clone() {
             Some(v) => versioned.insert(v, slot),
@@ -102,11 +101,41 @@ pub(crate) fn parse_entries(
         attach(&mut versioned, c)?;
     }
 
-    Ok(versioned
+    // Building checksums every migration's up script: also independent.
+    let slots: Vec<Slot> = versioned
         .into_values()
         .chain(repeatable.into_values())
-        .map(build)
-        .collect())
+        .collect();
+    Ok(parallel_map(slots, build))
+}
+
+/// Classifies, decodes and splits one entry.
+fn parse_one(entry: &Entry, layout: Layout) -> Result<Parsed<'_>, SourceError> {
+    let file = classify(&entry.relative, layout).map_err(|u| {
+        SourceError::new(
+            SourceErrorKind::UnrecognizedFile,
+            vec![entry.display.clone()],
+            u.message,
+        )
+        .help(u.help)
+    })?;
+    let Some(file) = file else {
+        return Ok(Parsed::Skip);
+    };
+    if file.role == Role::DieselMetadata {
+        let run_in_transaction = read_metadata(entry)?;
+        return Ok(Parsed::Companion(Companion {
+            file,
+            entry,
+            kind: CompanionKind::Metadata { run_in_transaction },
+        }));
+    }
+    let text = decode(entry)?;
+    let parts = split_parts(entry, &text, file.role == Role::Single)?;
+    if !file.role.is_up() {
+        return Ok(Parsed::Companion(companion(file, entry, &text, &parts)?));
+    }
+    Ok(Parsed::Up(up_slot(file, entry, &text, &parts)?))
 }
 
 /// Reads the up script (and any down or verify section) of a file that holds one.

@@ -431,3 +431,64 @@ fn padded_and_unpadded_pair_halves_match_by_version() {
     assert_eq!(labels(&ms), ["1_a"]);
     assert_eq!(ms[0].down.as_ref().unwrap().sql, "drop table t;\n");
 }
+
+#[test]
+fn large_directories_read_and_parse_in_order() {
+    // Enough files for reading and parsing to be spread over threads.
+    let f = Fixture::new(&[]);
+    let big = "x".repeat(200_000);
+    for i in 1..=700 {
+        let up = if i == 350 {
+            // Larger than the read buffer.
+            format!("-- {big}\ncreate table t{i} (id int);\n")
+        } else {
+            format!("create table t{i} (id int);\n")
+        };
+        f.write(&format!("{i:04}_m{i}.up.sql"), up.as_bytes());
+        f.write(
+            &format!("{i:04}_m{i}.down.sql"),
+            format!("drop table t{i};\n").as_bytes(),
+        );
+    }
+    let entries = read_dir(f.path()).unwrap();
+    assert_eq!(entries.len(), 1400);
+    assert!(entries.windows(2).all(|w| w[0].relative < w[1].relative));
+    assert_eq!(entries[699].relative, "0350_m350.up.sql");
+    assert_eq!(
+        entries[699].bytes.len(),
+        "-- ".len() + 200_000 + "\ncreate table t350 (id int);\n".len()
+    );
+    let ms = f.load();
+    assert_eq!(ms.len(), 700);
+    for (i, m) in ms.iter().enumerate() {
+        let n = i + 1;
+        assert_eq!(m.version_str(), format!("{n:04}"));
+        assert_eq!(m.name, format!("m{n}"));
+        assert_eq!(m.down.as_ref().unwrap().sql, format!("drop table t{n};\n"));
+        assert_eq!(m.checksum, crate::Checksum::of(&m.up.sql));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn symbolic_links_are_followed() {
+    let target = Fixture::new(&[("shared.sql", SQL), ("7_d/up.sql", SQL)]);
+    let f = Fixture::new(&[("1_a.up.sql", SQL)]);
+    std::os::unix::fs::symlink(
+        target.path().join("shared.sql"),
+        f.path().join("2_b.up.sql"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(target.path().join("7_d"), f.path().join("3_c")).unwrap();
+    std::os::unix::fs::symlink(
+        f.path().join("missing.sql"),
+        f.path().join("4_dangling.up.sql"),
+    )
+    .unwrap();
+    let relative: Vec<String> = read_dir(f.path())
+        .unwrap()
+        .into_iter()
+        .map(|e| e.relative)
+        .collect();
+    assert_eq!(relative, ["1_a.up.sql", "2_b.up.sql", "3_c/up.sql"]);
+}
