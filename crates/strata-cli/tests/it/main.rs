@@ -3,8 +3,10 @@
 //!
 //! - `conformance/`: scenarios every engine must pass, written once as functions taking a
 //!   [`TestDb`](strata_test_support::TestDb) and instantiated per engine by [`conformance!`].
-//! - `config`, `new`, `example`, `output`: the command line itself (configuration, file
-//!   creation, the example project, output snapshots), on SQLite.
+//! - `config`, `new`, `example`, `lock`, `output`: the command line itself (configuration,
+//!   file creation, the example project, waiting for the lock, output snapshots), on SQLite.
+//! - `pg_only`: PostgreSQL-only behaviour (8 processes racing, SIGKILL mid-migration, error
+//!   frames with SQLSTATE, passwords kept out of the output, `--schema`).
 
 mod conformance;
 mod harness;
@@ -14,6 +16,7 @@ mod example;
 mod lock;
 mod new;
 mod output;
+mod pg_only;
 
 /// Generates one `#[test]` per conformance scenario for an engine, in a module named after it:
 /// `conformance!(sqlite, Engine::Sqlite)` gives `sqlite::run::down_to_zero_reverts_everything`
@@ -108,3 +111,4 @@ macro_rules! conformance {
 }
 
 conformance!(sqlite, Engine::Sqlite);
+conformance!(postgres, Engine::Postgres);

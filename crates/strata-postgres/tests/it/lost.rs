@@ -26,7 +26,7 @@ async fn terminated_backend_gives_a_clear_error_and_a_consistent_history() {
         )
         .await
     });
-    let find = "SELECT pid::text FROM pg_stat_activity WHERE application_name = 'strata' \
+    let find = "SELECT pid::text FROM pg_stat_activity WHERE application_name = 'strata' AND datname = current_database() \
                 AND query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()";
     let mut pid = Vec::new();
     for _ in 0..200 {
