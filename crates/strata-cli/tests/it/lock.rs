@@ -2,7 +2,7 @@
 //! place of another runner.
 
 use crate::harness::*;
-use std::io::Write;
+use std::io::{BufRead, BufReader, Write};
 use std::time::Duration;
 use strata_test_support::{Engine, TestDb};
 
@@ -35,15 +35,31 @@ fn a_held_lock_refuses_after_the_wait_and_a_released_one_lets_the_run_go_on() {
     });
     // Reading needs no lock.
     strata(&db, &["status"]).ok();
-    let (args, child) = Strata::new(&db).args(["up", "--lock-wait", "30"]).spawn();
-    std::thread::sleep(Duration::from_millis(300));
-    drop(lock);
-    let run = finish(args, child).ok().says(&["Applied 1 of 1"]);
-    assert!(
-        run.stderr
-            .contains("waiting for the migration lock (pid 4242 user someone)"),
-        "{}",
-        run.stderr
+    let (args, mut child) = Strata::new(&db).args(["up", "--lock-wait", "60"]).spawn();
+    // Release the lock only once the run says it is waiting for it.
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in BufReader::new(stderr).lines() {
+            let line = line.unwrap();
+            if line.starts_with("waiting") {
+                let _ = tx.send(line.clone());
+            }
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    let waiting = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the run says that it waits");
+    assert_eq!(
+        waiting,
+        "waiting for the migration lock (pid 4242 user someone)"
     );
+    drop(lock);
+    finish(args, child).ok().says(&["Applied 1 of 1"]);
+    assert!(reader.join().unwrap().contains("applied 0001_a"));
     assert_eq!(db.tables(), with_history(&["a"]));
 }
