@@ -6,6 +6,7 @@ mod connect;
 mod errors;
 mod locks;
 mod lost;
+mod schema;
 mod sql_features;
 
 use std::path::PathBuf;
@@ -20,6 +21,12 @@ use strata_test_support::{Engine, TestDb};
 /// A fresh database and a migrations directory beside it.
 pub struct Setup {
     pub db: TestDb,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Setup::new()
+    }
 }
 
 impl Setup {
