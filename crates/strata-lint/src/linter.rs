@@ -1,0 +1,150 @@
+//! The [`Linter`]: parses a file, runs every enabled rule over its statements in order, and
+//! applies suppression comments and configured levels.
+
+use crate::parse::{parse_file, ItemKind};
+use crate::rule::{Findings, Rule, Scope, Statement};
+use crate::state::{Facts, FileState};
+use crate::{locks, rules, suppress, LintContext, Severity, Violation};
+use pg_query::protobuf::TransactionStmtKind as Tx;
+use pg_query::NodeEnum;
+use std::collections::HashMap;
+
+/// A rule id that no rule has.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown lint rule `{0}`")]
+pub struct UnknownRule(pub String);
+
+/// Lints PostgreSQL migration files. Holds the level of each rule (its default unless
+/// configured); pure and cheap to share across threads.
+#[derive(Debug, Clone, Default)]
+pub struct Linter {
+    /// Rule id -> configured level (`None`: off).
+    levels: HashMap<&'static str, Option<Severity>>,
+}
+
+impl Linter {
+    /// A linter with every rule at its default level.
+    pub fn new() -> Linter {
+        Linter::default()
+    }
+
+    /// Sets a rule's level (`None` turns it off).
+    ///
+    /// # Errors
+    /// [`UnknownRule`] when no rule has that id.
+    pub fn set_level(&mut self, rule: &str, level: Option<Severity>) -> Result<(), UnknownRule> {
+        let meta = rules::find(rule).ok_or_else(|| UnknownRule(rule.to_string()))?;
+        self.levels.insert(meta.meta().id, level);
+        Ok(())
+    }
+
+    /// The level a rule's findings get (`None`: off).
+    pub fn level(&self, rule: &dyn Rule) -> Option<Severity> {
+        match self.levels.get(rule.meta().id) {
+            Some(level) => *level,
+            None => Some(rule.meta().severity),
+        }
+    }
+
+    /// Lints one file's text. Findings come sorted by position.
+    pub fn lint(&self, sql: &str, cx: &LintContext) -> Vec<Violation> {
+        let mut cx = cx.clone();
+        self.lint_and_learn(sql, &mut cx)
+    }
+
+    /// Lints one file and then adds what it created to `cx.catalog`, so the next migration in a
+    /// sequence is linted knowing about it.
+    pub fn lint_and_learn(&self, sql: &str, cx: &mut LintContext) -> Vec<Violation> {
+        let items = parse_file(sql);
+        let suppressions = suppress::collect(sql, &items);
+        let mut catalog = std::mem::take(&mut cx.catalog);
+        let mut file = FileState::new(cx.is_transactional());
+        file.wrapper = wrapper(&items);
+        let active: Vec<&dyn Rule> = rules::all()
+            .iter()
+            .copied()
+            .filter(|r| self.level(*r).is_some())
+            .collect();
+        let mut out = Findings::default();
+        for (index, item) in items.iter().enumerate() {
+            out.current = Some(index);
+            let node = match &item.kind {
+                ItemKind::Error { message, at } => {
+                    out.push(rules::syntax_error::violation(
+                        sql,
+                        item.span.clone(),
+                        *at,
+                        message,
+                    ));
+                    continue;
+                }
+                ItemKind::Statement(node) => node,
+            };
+            let stmt = Statement {
+                node,
+                span: item.span.clone(),
+                base: item.base,
+                sql,
+                index,
+            };
+            let facts = {
+                let scope = Scope {
+                    cx,
+                    catalog: &catalog,
+                    file: &file,
+                };
+                for rule in &active {
+                    rule.check(&stmt, &scope, &mut out);
+                }
+                Facts {
+                    blocking: locks::blocking(node, &scope),
+                    backfill: rules::backfill_in_ddl_transaction::backfill_target(node, &scope),
+                }
+            };
+            file.apply(&stmt, facts, &mut catalog);
+        }
+        out.current = None;
+        {
+            let scope = Scope {
+                cx,
+                catalog: &catalog,
+                file: &file,
+            };
+            for rule in &active {
+                rule.finish(&scope, &mut out);
+            }
+        }
+        cx.catalog = catalog;
+        let mut violations: Vec<Violation> = out
+            .items
+            .into_iter()
+            .filter(|(v, item)| !suppressions.ignores(v.rule, *item))
+            .filter_map(|(mut v, _)| {
+                if let Some(Some(level)) = self.levels.get(v.rule) {
+                    v.severity = *level;
+                }
+                self.levels
+                    .get(v.rule)
+                    .is_none_or(Option::is_some)
+                    .then_some(v)
+            })
+            .collect();
+        violations.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(a.rule.cmp(b.rule)));
+        violations
+    }
+}
+
+/// The items of a `BEGIN ... COMMIT` around the whole file, if there is one.
+fn wrapper(items: &[crate::parse::Item]) -> Option<(usize, usize)> {
+    let kind = |i: usize| match &items.get(i)?.kind {
+        ItemKind::Statement(n) => match n.as_ref() {
+            NodeEnum::TransactionStmt(t) => Tx::try_from(t.kind).ok(),
+            _ => None,
+        },
+        ItemKind::Error { .. } => None,
+    };
+    let last = items.len().checked_sub(1)?;
+    let begins = matches!(kind(0), Some(Tx::TransStmtBegin | Tx::TransStmtStart));
+    let commits = matches!(kind(last), Some(Tx::TransStmtCommit));
+    (last > 0 && begins && commits).then_some((0, last))
+}

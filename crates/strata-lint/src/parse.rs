@@ -1,0 +1,235 @@
+//! Turning a file into parsed statements with byte spans, in parallel, without ever failing:
+//! text the parser rejects becomes an error item with the parser's message and position.
+
+use crate::ffi::{self, ParseError};
+use crate::text::{chunk_ends, content_end, skip_trivia};
+use pg_query::protobuf::ParseResult;
+use pg_query::NodeEnum;
+use std::ops::Range;
+
+/// Files smaller than this are parsed in one call.
+const PARALLEL_MIN: usize = 64 * 1024;
+/// Chunk size for larger files: small enough to stay in cache, large enough to amortize a call.
+const CHUNK: usize = 16 * 1024;
+/// How many following pieces a statement the parser finds unfinished may absorb (a `BEGIN
+/// ATOMIC` body or a rule's action list has `;` inside).
+const MAX_MERGE: usize = 64;
+/// How many following chunks a chunk whose last statement is unfinished may absorb.
+const MAX_MERGE_CHUNKS: usize = 8;
+
+/// One statement of a file, or a stretch the parser rejected.
+#[derive(Debug)]
+pub(crate) struct Item {
+    /// What was parsed.
+    pub kind: ItemKind,
+    /// Offset to add to locations inside the tree (the start of the text it was parsed from).
+    pub base: usize,
+    /// The statement's text: first token to last (the `;` excluded).
+    pub span: Range<usize>,
+}
+
+/// A parsed statement or a syntax error.
+#[derive(Debug)]
+pub(crate) enum ItemKind {
+    /// A statement's tree.
+    Statement(Box<NodeEnum>),
+    /// Text the parser rejected, with its message and the byte offset it pointed at.
+    Error { message: String, at: usize },
+}
+
+/// Parses a whole file.
+pub(crate) fn parse_file(sql: &str) -> Vec<Item> {
+    let ends = if sql.len() < PARALLEL_MIN {
+        vec![sql.len()]
+    } else {
+        chunk_ends(sql, CHUNK)
+    };
+    let ranges: Vec<Range<usize>> = ends
+        .iter()
+        .scan(0, |start, &end| {
+            let r = *start..end;
+            *start = end;
+            Some(r)
+        })
+        .collect();
+    let mut results = parse_all(sql, &ranges);
+    let mut items = Vec::new();
+    let mut i = 0;
+    while i < ranges.len() {
+        let first = i;
+        let mut range = ranges[i].clone();
+        let mut result = results[i]
+            .take()
+            .unwrap_or_else(|| ffi::parse(&sql[range.clone()]));
+        // A statement cut in two by a chunk boundary: parse the chunks together.
+        while matches!(&result, Err(e) if at_end(e, &sql[range.clone()]))
+            && i + 1 < ranges.len()
+            && i - first < MAX_MERGE_CHUNKS
+        {
+            i += 1;
+            range = range.start..ranges[i].end;
+            result = ffi::parse(&sql[range.clone()]);
+        }
+        match result {
+            Ok(tree) => push_tree(sql, range, tree, &mut items),
+            Err(_) => parse_pieces(sql, range, &mut items),
+        }
+        i += 1;
+    }
+    items
+}
+
+/// Parses the chunks on all available cores.
+fn parse_all(sql: &str, ranges: &[Range<usize>]) -> Vec<Option<Result<ParseResult, ParseError>>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(ranges.len());
+    if threads <= 1 {
+        return ranges
+            .iter()
+            .map(|r| Some(ffi::parse(&sql[r.clone()])))
+            .collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<Option<Result<ParseResult, ParseError>>> =
+        (0..ranges.len()).map(|_| None).collect();
+    let done: Vec<Vec<(usize, Result<ParseResult, ParseError>)>> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(r) = ranges.get(i) else { break };
+                        out.push((i, ffi::parse(&sql[r.clone()])));
+                    }
+                    out
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_default())
+            .collect()
+    });
+    for (i, r) in done.into_iter().flatten() {
+        results[i] = Some(r);
+    }
+    // A worker that panicked left holes: parse those here.
+    for (i, slot) in results.iter_mut().enumerate() {
+        if slot.is_none() {
+            *slot = Some(ffi::parse(&sql[ranges[i].clone()]));
+        }
+    }
+    results
+}
+
+/// Whether the parser stopped at the end of the text (the statement is unfinished, not wrong).
+fn at_end(e: &ParseError, text: &str) -> bool {
+    e.message.ends_with("at end of input") || e.offset.is_some_and(|o| o >= text.trim_end().len())
+}
+
+/// Adds the statements of a tree parsed from `range`.
+fn push_tree(sql: &str, range: Range<usize>, tree: ParseResult, items: &mut Vec<Item>) {
+    let base = range.start;
+    for raw in tree.stmts {
+        let Some(node) = raw.stmt.and_then(|n| n.node) else {
+            continue;
+        };
+        let start = base + usize::try_from(raw.stmt_location).unwrap_or(0);
+        let start = skip_trivia(sql, start, range.end);
+        let end = match usize::try_from(raw.stmt_len) {
+            Ok(len) if len > 0 => {
+                let raw_start = base + usize::try_from(raw.stmt_location).unwrap_or(0);
+                trim_end(sql, start, (raw_start + len).min(range.end))
+            }
+            _ => content_end(sql, start, range.end),
+        };
+        items.push(Item {
+            kind: ItemKind::Statement(Box::new(node)),
+            base,
+            span: start..end.max(start),
+        });
+    }
+}
+
+/// Parses a stretch the parser rejected piece by piece (split by PostgreSQL's scanner), so one
+/// bad statement does not hide the others.
+fn parse_pieces(sql: &str, range: Range<usize>, items: &mut Vec<Item>) {
+    let text = &sql[range.clone()];
+    let pieces: Vec<Range<usize>> = match pg_query::split_with_scanner(text) {
+        Ok(pieces) => pieces
+            .iter()
+            .map(|p| {
+                let start = range.start + (p.as_ptr() as usize - text.as_ptr() as usize);
+                start..start + p.len()
+            })
+            .filter(|p| skip_trivia(sql, p.start, p.end) < p.end)
+            .collect(),
+        // The scanner stops at an unterminated quote or comment: cut at the `;` before it.
+        Err(_) => {
+            let mut start = range.start;
+            chunk_ends(text, 1)
+                .into_iter()
+                .map(|end| {
+                    let r = start..range.start + end;
+                    start = r.end;
+                    r
+                })
+                .collect()
+        }
+    };
+    let pieces = if pieces.is_empty() {
+        vec![range]
+    } else {
+        pieces
+    };
+    let mut j = 0;
+    while j < pieces.len() {
+        let first = pieces[j].clone();
+        let mut k = j;
+        let mut result = ffi::parse(&sql[first.clone()]);
+        let first_error = result.as_ref().err().cloned();
+        while matches!(&result, Err(e) if at_end(e, &sql[pieces[j].start..pieces[k].end]))
+            && k + 1 < pieces.len()
+            && k - j < MAX_MERGE
+        {
+            k += 1;
+            result = ffi::parse(&sql[first.start..pieces[k].end]);
+        }
+        match (result, first_error) {
+            (Ok(tree), _) => push_tree(sql, first.start..pieces[k].end, tree, items),
+            (Err(_), Some(e)) => {
+                k = j;
+                let start = skip_trivia(sql, first.start, first.end);
+                let end = content_end(sql, start, first.end);
+                let at = e.offset.map_or(start, |o| first.start + o);
+                items.push(Item {
+                    kind: ItemKind::Error {
+                        message: e.message,
+                        at: at.clamp(start, end.max(start)),
+                    },
+                    base: first.start,
+                    span: start..end.max(start),
+                });
+            }
+            (Err(e), None) => {
+                let start = skip_trivia(sql, first.start, first.end);
+                items.push(Item {
+                    kind: ItemKind::Error {
+                        message: e.message,
+                        at: start,
+                    },
+                    base: first.start,
+                    span: start..content_end(sql, start, pieces[k].end),
+                });
+            }
+        }
+        j = k + 1;
+    }
+}
+
+/// `end` moved back over trailing whitespace.
+fn trim_end(sql: &str, start: usize, end: usize) -> usize {
+    start + sql[start..end].trim_end().len()
+}

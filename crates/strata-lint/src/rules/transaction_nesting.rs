@@ -1,0 +1,150 @@
+//! `transaction-nesting`: transaction control that does not do what it seems to.
+
+use crate::rule::{Findings, Rule, Scope, Statement};
+use crate::{RuleMeta, Severity, Violation};
+use pg_query::protobuf::TransactionStmtKind as Tx;
+use pg_query::NodeEnum;
+
+/// The rule's metadata.
+pub(crate) static META: RuleMeta = RuleMeta {
+    id: "transaction-nesting",
+    severity: Severity::Error,
+    summary: "BEGIN, COMMIT or ROLLBACK inside a transaction strata opens, nested, or never closed",
+};
+
+/// See the module documentation.
+pub(crate) struct TransactionNesting;
+
+impl Rule for TransactionNesting {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, stmt: &Statement<'_>, scope: &Scope<'_>, out: &mut Findings) {
+        let NodeEnum::TransactionStmt(t) = stmt.node else {
+            return;
+        };
+        let kind = Tx::try_from(t.kind).unwrap_or(Tx::Undefined);
+        let word = match kind {
+            Tx::TransStmtBegin | Tx::TransStmtStart => "BEGIN",
+            Tx::TransStmtCommit => "COMMIT",
+            Tx::TransStmtRollback => "ROLLBACK",
+            Tx::TransStmtPrepare => "PREPARE TRANSACTION",
+            Tx::TransStmtSavepoint | Tx::TransStmtRelease | Tx::TransStmtRollbackTo => {
+                if !scope.in_transaction() {
+                    out.push(
+                        Violation::new(
+                            &META,
+                            stmt.span.clone(),
+                            "savepoints only work inside a transaction block: PostgreSQL rejects this",
+                        )
+                        .help("put it between BEGIN and COMMIT"),
+                    );
+                }
+                return;
+            }
+            _ => return,
+        };
+        let file = scope.file;
+        if file.transactional {
+            if !file.is_wrapper(stmt.index) {
+                out.push(
+                    Violation::new(
+                        &META,
+                        stmt.span.clone(),
+                        format!("{word} inside a migration strata runs in a transaction: strata refuses to run it"),
+                    )
+                    .help("remove the transaction control (strata commits the migration with its history row), or add `-- strata:no-transaction` as the first line to run the file statement by statement as written"),
+                );
+            }
+            return;
+        }
+        let opens = word == "BEGIN";
+        if opens && scope.in_transaction() {
+            out.push(
+                Violation::new(
+                    &META,
+                    stmt.span.clone(),
+                    "BEGIN inside an open transaction: PostgreSQL ignores it, and the next COMMIT ends the outer transaction",
+                )
+                .help("commit the open transaction first, or drop this BEGIN")
+                .severity(Severity::Warning),
+            );
+        } else if !opens && !scope.in_transaction() {
+            out.push(
+                Violation::new(
+                    &META,
+                    stmt.span.clone(),
+                    format!(
+                        "{word} with no open transaction: it does nothing (PostgreSQL only warns)"
+                    ),
+                )
+                .help("remove it, or add the BEGIN it belongs to")
+                .severity(Severity::Warning),
+            );
+        }
+    }
+
+    fn finish(&self, scope: &Scope<'_>, out: &mut Findings) {
+        if let Some((item, span)) = &scope.file.begin {
+            out.push_for(
+                Violation::new(
+                    &META,
+                    span.clone(),
+                    "this BEGIN is never committed: the migration ends with its transaction open and its work is rolled back when the connection closes",
+                )
+                .help("add COMMIT after the statements it groups"),
+                *item,
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::*;
+
+    const ID: &str = "transaction-nesting";
+
+    #[test]
+    fn flags_control_strata_cannot_honour() {
+        flags(
+            ID,
+            &[
+                "CREATE TABLE a (id int); COMMIT; CREATE TABLE b (id int);",
+                "BEGIN; CREATE TABLE a (id int); COMMIT; BEGIN; CREATE TABLE b (id int); COMMIT;",
+                "CREATE TABLE a (id int); ROLLBACK;",
+            ],
+        );
+        flags_in(
+            ID,
+            &no_tx(),
+            &[
+                "BEGIN; CREATE TABLE a (id int);",
+                "BEGIN; BEGIN; CREATE TABLE a (id int); COMMIT;",
+                "CREATE TABLE a (id int); COMMIT;",
+                "SAVEPOINT s;",
+            ],
+        );
+    }
+
+    #[test]
+    fn passes_wrappers_and_balanced_blocks() {
+        passes(
+            ID,
+            &[
+                "BEGIN;\nCREATE TABLE a (id int);\nCOMMIT;",
+                "CREATE TABLE a (id int); SAVEPOINT s; ROLLBACK TO SAVEPOINT s;",
+                "DO $$ BEGIN PERFORM 1; END $$;",
+            ],
+        );
+        passes_in(
+            ID,
+            &no_tx(),
+            &[
+                "BEGIN; CREATE TABLE a (id int); COMMIT; CREATE INDEX CONCURRENTLY i ON a (id);",
+                "START TRANSACTION; SAVEPOINT s; RELEASE SAVEPOINT s; END;",
+            ],
+        );
+    }
+}
