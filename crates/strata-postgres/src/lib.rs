@@ -30,6 +30,7 @@ mod conn;
 mod driver;
 mod error;
 mod history;
+pub mod introspect;
 mod lock;
 mod options;
 mod sql;

@@ -236,7 +236,7 @@ impl Object {
             Object::Policy(p) => format!("POLICY {} ON {}", ident(&p.name), qname(&p.table)),
             Object::Comment { target, .. } => format!("COMMENT ON {target}"),
             Object::Grant { target, grant, .. } => format!(
-                "PRIVILEGE {} ON {target} FOR {}",
+                "PRIVILEGE ON {target} {} FOR {}",
                 grant.privilege, grant.grantee
             ),
         }

@@ -1,0 +1,236 @@
+//! SQL fragments shared by the catalog queries, and text helpers for what the server prints.
+
+use crate::sql::literal;
+use strata_core::DriverError;
+use strata_schema::Filter;
+
+/// What every query needs: the filter as SQL conditions, and the server version.
+pub(crate) struct Ctx {
+    /// Condition on a schema name column, with `{}` for the column.
+    schema_condition: String,
+    /// `(schema, table)` literal pairs of excluded tables.
+    excluded: Vec<(String, String)>,
+    /// `150004` for 15.4.
+    pub version: u32,
+}
+
+impl Ctx {
+    pub fn new(filter: &Filter, version: u32) -> Result<Ctx, DriverError> {
+        let mut c = String::from(
+            "{} NOT IN ('pg_catalog', 'information_schema') \
+             AND {} !~ '^pg_(toast|temp_|toast_temp_)'",
+        );
+        if !filter.include_schemas.is_empty() {
+            c.push_str(&format!(
+                " AND {{}} IN ({})",
+                list(&filter.include_schemas)?
+            ));
+        }
+        if !filter.exclude_schemas.is_empty() {
+            c.push_str(&format!(
+                " AND {{}} NOT IN ({})",
+                list(&filter.exclude_schemas)?
+            ));
+        }
+        let excluded = filter
+            .exclude_tables
+            .iter()
+            .map(|t| Ok((literal(&t.schema)?, literal(&t.name)?)))
+            .collect::<Result<_, DriverError>>()?;
+        Ok(Ctx {
+            schema_condition: c,
+            excluded,
+            version,
+        })
+    }
+
+    /// The filter's condition on a schema name.
+    pub fn schema_ok(&self, column: &str) -> String {
+        format!("({})", self.schema_condition.replace("{}", column))
+    }
+
+    /// The filter's condition on a relation (schema name and relation name columns).
+    pub fn relation_ok(&self, schema: &str, name: &str) -> String {
+        let mut c = self.schema_ok(schema);
+        for (s, t) in &self.excluded {
+            c.push_str(&format!(" AND NOT ({schema} = {s} AND {name} = {t})"));
+        }
+        c
+    }
+}
+
+fn list(items: &[String]) -> Result<String, DriverError> {
+    Ok(items
+        .iter()
+        .map(|s| literal(s))
+        .collect::<Result<Vec<_>, _>>()?
+        .join(", "))
+}
+
+/// True when the object is not a member of an extension (its objects are the extension's).
+pub(crate) fn not_extension_member(catalog: &str, oid: &str) -> String {
+    format!(
+        "NOT EXISTS (SELECT 1 FROM pg_depend dx WHERE dx.classid = '{catalog}'::regclass \
+         AND dx.objid = {oid} AND dx.deptype = 'e')"
+    )
+}
+
+/// The comment on an object (`subid` > 0: on a column).
+pub(crate) fn comment(catalog: &str, oid: &str, subid: &str) -> String {
+    format!(
+        "(SELECT ds.description FROM pg_description ds WHERE ds.objoid = {oid} \
+         AND ds.classoid = '{catalog}'::regclass AND ds.objsubid = {subid})"
+    )
+}
+
+/// A collation's qualified name when it differs from the type's default, else null.
+pub(crate) fn collation(coll: &str, type_coll: &str) -> String {
+    format!(
+        "CASE WHEN {coll} <> 0 AND {coll} <> {type_coll} THEN (SELECT quote_ident(cn.nspname) \
+         || '.' || quote_ident(co.collname) FROM pg_collation co JOIN pg_namespace cn \
+         ON cn.oid = co.collnamespace WHERE co.oid = {coll}) END"
+    )
+}
+
+/// The privileges on an object that differ from its defaults, as a JSON array of
+/// `[grantee, privilege, grantable, revoked]`. The defaults are the initial privileges recorded
+/// for the object when there are any (the `public` schema), else the built-in defaults for its
+/// kind (`kind`: `r` relation, `s` sequence, `f` function, `n` schema, `T` type). Privileges
+/// held by the owner are left out: owners are not part of the model.
+pub(crate) fn grants(acl: &str, kind: char, owner: &str, catalog: &str, oid: &str) -> String {
+    let init = format!(
+        "(SELECT ip.initprivs FROM pg_init_privs ip WHERE ip.objoid = {oid} \
+         AND ip.classoid = '{catalog}'::regclass AND ip.objsubid = 0)"
+    );
+    let explode = |acl: &str| {
+        format!(
+            "SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END AS g, \
+             a.privilege_type AS p, a.is_grantable AS o FROM aclexplode({acl}) a \
+             WHERE a.grantee <> {owner}"
+        )
+    };
+    let actual = format!("coalesce({acl}, acldefault('{kind}', {owner}))");
+    let base = format!("coalesce({init}, acldefault('{kind}', {owner}))");
+    format!(
+        "CASE WHEN {acl} IS NULL AND {init} IS NULL THEN '[]' ELSE (SELECT coalesce(json_agg(\
+         json_build_array(x.g, x.p, x.o, x.r) ORDER BY x.g, x.p), '[]')::text FROM (\
+         (SELECT *, false AS r FROM ({} EXCEPT {}) y) UNION ALL \
+         (SELECT *, true AS r FROM ({} EXCEPT {}) z)) x) END",
+        explode(&actual),
+        explode(&base),
+        explode(&base),
+        explode(&actual),
+    )
+}
+
+/// A JSON array of the names of `columns` (an `int2[]` of attribute numbers) of relation `rel`,
+/// in order; `from` skips the first positions (1-based ordinality greater than `from`).
+pub(crate) fn column_names(rel: &str, columns: &str, after: Option<&str>) -> String {
+    let filter = after
+        .map(|a| format!(" WHERE k.i > {a}"))
+        .unwrap_or_default();
+    format!(
+        "(SELECT coalesce(json_agg(at.attname ORDER BY k.i), '[]')::text \
+         FROM unnest({columns}) WITH ORDINALITY k(n, i) \
+         JOIN pg_attribute at ON at.attrelid = {rel} AND at.attnum = k.n{filter})"
+    )
+}
+
+/// The text inside the parentheses that open at byte `open` of `text` (which must be `(`),
+/// and the byte just after the closing one. Quoted identifiers and strings are skipped.
+pub(crate) fn balanced(text: &str, open: usize) -> Option<(&str, usize)> {
+    let bytes = text.as_bytes();
+    if bytes.get(open) != Some(&b'(') {
+        return None;
+    }
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    let mut i = open;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(q) if b == q => {
+                if bytes.get(i + 1) == Some(&q) {
+                    i += 1;
+                } else {
+                    quote = None;
+                }
+            }
+            Some(_) => {}
+            None => match b {
+                b'\'' | b'"' => quote = Some(b),
+                b'(' => depth += 1,
+                b')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some((&text[open + 1..i], i + 1));
+                    }
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Splits a list at commas that are outside parentheses, brackets and quotes.
+pub(crate) fn split_top_level(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut quote: Option<char> = None;
+    let mut current = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match quote {
+            Some(q) if c == q => {
+                current.push(c);
+                if chars.peek() == Some(&q) {
+                    current.push(chars.next().unwrap_or(q));
+                } else {
+                    quote = None;
+                }
+                continue;
+            }
+            Some(_) => {}
+            None => match c {
+                '\'' | '"' => quote = Some(c),
+                '(' | '[' => depth += 1,
+                ')' | ']' => depth -= 1,
+                ',' if depth == 0 => {
+                    out.push(current.trim().to_string());
+                    current.clear();
+                    continue;
+                }
+                _ => {}
+            },
+        }
+        current.push(c);
+    }
+    if !current.trim().is_empty() {
+        out.push(current.trim().to_string());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn balanced_parentheses_skip_quotes() {
+        let t = r#"USING btree (lower(a), (x || ')'), "we(ird") INCLUDE (p)"#;
+        let open = t.find('(').unwrap();
+        let (inner, end) = balanced(t, open).unwrap();
+        assert_eq!(inner, r#"lower(a), (x || ')'), "we(ird""#);
+        assert_eq!(&t[end..], " INCLUDE (p)");
+        assert_eq!(
+            split_top_level(inner),
+            vec!["lower(a)", "(x || ')')", r#""we(ird""#]
+        );
+        assert_eq!(
+            split_top_level("a DESC NULLS LAST, COALESCE(b, ','::text)"),
+            vec!["a DESC NULLS LAST", "COALESCE(b, ','::text)"]
+        );
+    }
+}
