@@ -10,6 +10,21 @@ pub enum Format {
     Text,
     /// One JSON document on stdout, for machines.
     Json,
+    /// GitHub Actions workflow annotations (`strata lint`; other commands print text).
+    Github,
+}
+
+/// The lowest finding level that makes `strata lint` exit with 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Any finding.
+    Hint,
+    /// Warnings and errors.
+    Warning,
+    /// Errors only.
+    Error,
+    /// Never: always exit 0 unless strata itself fails.
+    Never,
 }
 
 #[derive(Debug, Parser)]
@@ -113,6 +128,23 @@ pub enum Command {
     Version,
     /// Check the files (layout, names, directives) and, with a database, the checksums.
     Validate,
+    /// Find migration steps that lock, rewrite or break a busy PostgreSQL database.
+    Lint {
+        /// Files or directories to lint (default: the pending migrations; all of them when no
+        /// database URL is given).
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Lint every migration, not only the pending ones.
+        #[arg(long)]
+        all: bool,
+        /// Target PostgreSQL major version (default: [lint] pg_version in strata.toml, else the
+        /// server's when connected, else 15).
+        #[arg(long, value_name = "N")]
+        pg_version: Option<u32>,
+        /// Exit with 1 when a finding is at or above this level.
+        #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+        fail_on: FailOn,
+    },
     /// Record that the database already has everything up to VERSION.
     Baseline {
         /// The version the existing schema corresponds to.

@@ -22,8 +22,20 @@ struct ConfigFile {
     lock: Option<LockSetting>,
     lock_timeout: Option<Timeout>,
     statement_timeout: Option<Timeout>,
+    lint: Option<LintSection>,
     #[serde(default)]
     env: BTreeMap<String, EnvSection>,
+}
+
+/// `[lint]`: rule levels and the target PostgreSQL version.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LintSection {
+    /// Rule id -> `off`, `hint`, `warning` or `error`.
+    #[serde(default)]
+    pub rules: BTreeMap<String, String>,
+    /// Target PostgreSQL major version.
+    pub pg_version: Option<u32>,
 }
 
 /// An `[env.NAME]` section: overrides the top level.
@@ -121,6 +133,8 @@ pub struct Config {
     pub format: Format,
     /// No progress output.
     pub quiet: bool,
+    /// The `[lint]` section.
+    pub lint: LintSection,
 }
 
 impl Config {
@@ -230,6 +244,7 @@ impl Config {
             statement_timeout,
             format: cli.format,
             quiet: cli.quiet,
+            lint: file.lint.clone().unwrap_or_default(),
         })
     }
 

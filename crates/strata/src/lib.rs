@@ -20,6 +20,8 @@ pub use strata_core::*;
 /// Statement splitting and directives.
 pub use strata_sql as sql;
 
+pub mod schema;
+
 /// The SQLite engine.
 #[cfg(feature = "sqlite")]
 pub use strata_sqlite as sqlite;
@@ -27,6 +29,10 @@ pub use strata_sqlite as sqlite;
 /// The PostgreSQL engine.
 #[cfg(feature = "postgres")]
 pub use strata_postgres as postgres;
+
+/// The PostgreSQL safety linter.
+#[cfg(feature = "lint")]
+pub use strata_lint as lint;
 
 /// How the migration lock is taken (PostgreSQL; other engines have one way).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

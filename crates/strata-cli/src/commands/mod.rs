@@ -2,6 +2,7 @@
 
 mod baseline;
 mod down;
+mod lint;
 mod mark_applied;
 mod new;
 mod repair;
@@ -54,6 +55,12 @@ pub async fn run(cli: Cli) -> Result<i32> {
         Command::Status { check } => status::run(&config, check).await,
         Command::Version => version::run(&config).await,
         Command::Validate => validate::run(&config).await,
+        Command::Lint {
+            paths,
+            all,
+            pg_version,
+            fail_on,
+        } => lint::run(&config, &paths, all, pg_version, fail_on).await,
         Command::Baseline { version, reason } => {
             baseline::run(&config, &parse_version(&version)?, reason.as_deref()).await
         }
@@ -122,7 +129,7 @@ fn options(config: &Config) -> ExecutorOptions {
 
 /// Progress lines on stderr, for people only.
 fn progress(config: &Config) -> impl FnMut(Event) + Send {
-    let show = config.format == Format::Text && !config.quiet;
+    let show = config.format != Format::Json && !config.quiet;
     move |event: Event| {
         if !show {
             return;

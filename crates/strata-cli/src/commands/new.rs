@@ -22,7 +22,7 @@ pub fn run(config: &Config, name: &str) -> Result<i32> {
     let created = source::create_migration(&config.dir, name, shape, now)?;
     match config.format {
         Format::Json => print_json(&serde_json::json!({ "created": created }))?,
-        Format::Text => {
+        Format::Text | Format::Github => {
             let mut out = std::io::stdout().lock();
             for p in &created {
                 writeln!(out, "created {}", p.display())?;

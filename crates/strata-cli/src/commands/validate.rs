@@ -69,7 +69,7 @@ pub async fn run(config: &Config) -> Result<i32> {
             "migrations": count,
             "problems": problems,
         }))?,
-        Format::Text => {
+        Format::Text | Format::Github => {
             let mut out = std::io::stdout().lock();
             if problems.is_empty() {
                 writeln!(

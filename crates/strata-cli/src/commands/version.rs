@@ -24,7 +24,7 @@ pub async fn run(config: &Config) -> Result<i32> {
             "dirty": dirty.is_some(),
             "dirty_version": dirty.map(|a| a.version_str()),
         }))?,
-        Format::Text => {
+        Format::Text | Format::Github => {
             use std::io::Write;
             let mut out = std::io::stdout().lock();
             match current {

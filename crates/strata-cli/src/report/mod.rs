@@ -1,6 +1,7 @@
 //! Rendering results: text for people (`text.rs`), JSON for machines (`json.rs`).
 
 mod json;
+pub mod lint;
 mod text;
 
 use crate::args::Format;
@@ -14,7 +15,7 @@ use strata::{Report, StatusEntry};
 pub fn run_report(config: &Config, report: &Report) -> Result<i32> {
     match config.format {
         Format::Json => crate::commands::print_json(&json::run_report(report))?,
-        Format::Text => {
+        Format::Text | Format::Github => {
             let mut out = std::io::stdout().lock();
             text::run_report(report, &mut out)?;
             out.flush()?;
@@ -35,7 +36,7 @@ pub fn run_report(config: &Config, report: &Report) -> Result<i32> {
 pub fn status(config: &Config, entries: &[StatusEntry]) -> Result<()> {
     match config.format {
         Format::Json => crate::commands::print_json(&json::status(entries)),
-        Format::Text => {
+        Format::Text | Format::Github => {
             // One line per migration: buffered, or stdout's line buffering makes a `write` per
             // line (10,000 of them with 10,000 migrations).
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -49,7 +50,7 @@ pub fn status(config: &Config, entries: &[StatusEntry]) -> Result<()> {
 pub fn done(config: &Config, text: &str, json: serde_json::Value) -> Result<i32> {
     match config.format {
         Format::Json => crate::commands::print_json(&json)?,
-        Format::Text => writeln!(std::io::stdout().lock(), "{text}")?,
+        Format::Text | Format::Github => writeln!(std::io::stdout().lock(), "{text}")?,
     }
     Ok(EXIT_OK)
 }
@@ -63,6 +64,6 @@ pub fn error(e: &anyhow::Error, format: Format, out: &mut dyn Write, err: &mut d
                 .map_err(std::io::Error::other)
                 .and_then(|()| writeln!(out))
         }
-        Format::Text => text::error(e, err),
+        Format::Text | Format::Github => text::error(e, err),
     };
 }

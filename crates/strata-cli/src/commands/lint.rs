@@ -1,0 +1,287 @@
+//! `strata lint`: the safety linter over the project's pending migrations, every migration, or
+//! the files and directories given.
+
+use super::{connect, options};
+use crate::args::{FailOn, Format};
+use crate::config::Config;
+use crate::report::lint::{self as render, Finding, Source};
+use crate::{EXIT_FINDINGS, EXIT_OK};
+use anyhow::{anyhow, Context, Result};
+use std::collections::HashSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use strata::lint::{LintContext, Linter, Severity, DEFAULT_PG_VERSION};
+use strata::{Executor, Migration, MigrationState, TransactionMode};
+
+/// One script to lint, or to learn from (an earlier migration that is not linted).
+struct Unit {
+    file: String,
+    sql: String,
+    line_offset: usize,
+    mode: TransactionMode,
+    lint: bool,
+    /// Starts a new sequence: nothing learned from the units before it.
+    fresh: bool,
+}
+
+pub async fn run(
+    config: &Config,
+    paths: &[PathBuf],
+    all: bool,
+    pg_version: Option<u32>,
+    fail_on: FailOn,
+) -> Result<i32> {
+    let linter = linter(config)?;
+    let mut server_version = None;
+    let units = if paths.is_empty() {
+        project_units(config, all, &mut server_version).await?
+    } else {
+        path_units(config, paths)?
+    };
+    let pg = pg_version
+        .or(config.lint.pg_version)
+        .or(server_version)
+        .unwrap_or(DEFAULT_PG_VERSION);
+    // strata sets a lock_timeout of its own on PostgreSQL unless told `0`.
+    let runner_timeout = config.lock_timeout.is_none_or(|d| !d.is_zero());
+    let base = LintContext::default()
+        .pg_version(pg)
+        .runner_sets_lock_timeout(runner_timeout);
+    let mut cx = base.clone();
+    let mut findings = Vec::new();
+    let mut checked = 0;
+    for (i, unit) in units.iter().enumerate() {
+        if unit.fresh {
+            cx = base.clone();
+        }
+        cx.transaction = unit.mode;
+        if unit.lint {
+            checked += 1;
+            let found = linter.lint_and_learn(&unit.sql, &mut cx);
+            findings.extend(found.into_iter().map(|violation| Finding {
+                source: i,
+                violation,
+            }));
+        } else {
+            strata::lint::learn(&unit.sql, &mut cx);
+        }
+    }
+    let sources: Vec<Source<'_>> = units
+        .iter()
+        .map(|u| Source {
+            file: &u.file,
+            sql: &u.sql,
+            line_offset: u.line_offset,
+        })
+        .collect();
+    match config.format {
+        Format::Json => super::print_json(&render::json(&sources, &findings))?,
+        Format::Github => {
+            let mut out = std::io::stdout().lock();
+            render::github(&mut out, &sources, &findings)?;
+            out.flush()?;
+            if !config.quiet {
+                writeln!(
+                    std::io::stderr().lock(),
+                    "{}",
+                    render::summary(&findings, checked)
+                )?;
+            }
+        }
+        Format::Text => {
+            let mut out = std::io::stdout().lock();
+            if checked == 0 {
+                writeln!(out, "Nothing to lint: no pending migrations.")?;
+            } else {
+                render::text(&mut out, &sources, &findings, checked)?;
+            }
+            out.flush()?;
+        }
+    }
+    let threshold = match fail_on {
+        FailOn::Hint => Some(Severity::Hint),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Never => None,
+    };
+    let failed = threshold.is_some_and(|t| findings.iter().any(|f| f.violation.severity >= t));
+    Ok(if failed { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+/// A linter with the levels of `[lint] rules` in strata.toml.
+fn linter(config: &Config) -> Result<Linter> {
+    let mut linter = Linter::new();
+    for (rule, level) in &config.lint.rules {
+        let level = match level.to_ascii_lowercase().as_str() {
+            "off" | "allow" | "none" => None,
+            other => Some(
+                other
+                    .parse::<Severity>()
+                    .map_err(|e| anyhow!("[lint] rules.{rule} in the config file: {e}, or off"))?,
+            ),
+        };
+        linter.set_level(rule, level).map_err(|e| {
+            anyhow!("[lint] rules in the config file: {e} (the rules are listed in docs/rules/)")
+        })?;
+    }
+    Ok(linter)
+}
+
+/// The project's migrations: all of them are learned from, and the pending ones (every one
+/// with `--all` or without a database URL) are linted.
+async fn project_units(
+    config: &Config,
+    all: bool,
+    server_version: &mut Option<u32>,
+) -> Result<Vec<Unit>> {
+    let migrations = strata::source::load_dir(&config.dir, config.layout)?;
+    let pending: Option<HashSet<(String, String)>> = if all || config.database_url.is_none() {
+        None
+    } else {
+        let mut driver = connect(config).await?;
+        *server_version = driver
+            .capabilities()
+            .server_version
+            .as_deref()
+            .and_then(major_version);
+        let entries = Executor::new(driver.as_mut(), options(config))
+            .status(&migrations)
+            .await?;
+        Some(
+            entries
+                .into_iter()
+                .filter(|e| {
+                    matches!(
+                        e.status,
+                        MigrationState::Pending | MigrationState::OutOfOrder
+                    )
+                })
+                .map(|e| (e.version, e.name))
+                .collect(),
+        )
+    };
+    Ok(migrations
+        .iter()
+        .map(|m| {
+            let lint = pending
+                .as_ref()
+                .is_none_or(|p| p.contains(&(m.version_str().to_string(), m.name.clone())));
+            migration_unit(m, lint)
+        })
+        .collect())
+}
+
+fn migration_unit(m: &Migration, lint: bool) -> Unit {
+    Unit {
+        file: m
+            .path()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| m.label()),
+        sql: m.up.sql.clone(),
+        line_offset: m.up.line_offset,
+        mode: m.up.transaction,
+        lint,
+        fresh: false,
+    }
+}
+
+/// The files and directories given. A file of the project's migrations is linted after
+/// learning from the migrations before it; a directory of migrations is linted as a sequence;
+/// any other file (or a directory of files that are not migrations) is linted on its own.
+fn path_units(config: &Config, paths: &[PathBuf]) -> Result<Vec<Unit>> {
+    let project = strata::source::load_dir(&config.dir, config.layout).unwrap_or_default();
+    let canonical = |p: &Path| std::fs::canonicalize(p).ok();
+    let project_paths: Vec<Option<PathBuf>> = project
+        .iter()
+        .map(|m| m.path().and_then(canonical))
+        .collect();
+    let mut chosen = vec![false; project.len()];
+    let mut others = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            match strata::source::load_dir(path, strata::source::Layout::Auto) {
+                Ok(ms) => {
+                    for (k, m) in ms.iter().enumerate() {
+                        let mut unit = migration_unit(m, true);
+                        unit.fresh = k == 0;
+                        others.push(unit);
+                    }
+                }
+                Err(_) => others.extend(plain_files(path)?),
+            }
+            continue;
+        }
+        let c = canonical(path).with_context(|| format!("cannot read {}", path.display()))?;
+        match project_paths.iter().position(|p| p.as_ref() == Some(&c)) {
+            Some(i) => chosen[i] = true,
+            None => others.push(file_unit(path)?),
+        }
+    }
+    let mut units = Vec::new();
+    if let Some(last) = chosen.iter().rposition(|&c| c) {
+        for (i, m) in project.iter().enumerate().take(last + 1) {
+            units.push(migration_unit(m, chosen[i]));
+        }
+        units[0].fresh = true;
+    }
+    units.extend(others);
+    Ok(units)
+}
+
+/// Every `.sql` file in a directory (sorted), each linted on its own.
+fn plain_files(dir: &Path) -> Result<Vec<Unit>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "sql") && p.is_file())
+        .collect();
+    files.sort();
+    files.iter().map(|p| file_unit(p)).collect()
+}
+
+/// A file outside the project's migrations: its up section (dbmate markers) or all of it, in
+/// the transaction mode its directives ask for.
+fn file_unit(path: &Path) -> Result<Unit> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text =
+        String::from_utf8(bytes).map_err(|_| anyhow!("{} is not valid UTF-8", path.display()))?;
+    let text = text
+        .strip_prefix('\u{feff}')
+        .unwrap_or(&text)
+        .replace("\r\n", "\n");
+    let directives = strata::sql::parse_directives(&text)
+        .map_err(|e| anyhow!("{}:{}:{}: {}", path.display(), e.line, e.column, e.message))?;
+    let (sql, line_offset) = match &directives.up {
+        Some(up) => (text[up.range.clone()].to_string(), up.line_offset),
+        None => (text.clone(), 0),
+    };
+    Ok(Unit {
+        file: path.display().to_string(),
+        sql,
+        line_offset,
+        mode: if directives.no_transaction {
+            TransactionMode::None
+        } else {
+            TransactionMode::Transactional
+        },
+        lint: true,
+        fresh: true,
+    })
+}
+
+/// `15.4` -> 15, `9.6.24` -> 9.
+fn major_version(v: &str) -> Option<u32> {
+    v.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn major_versions() {
+        assert_eq!(major_version("15.4"), Some(15));
+        assert_eq!(major_version("17beta1"), Some(17));
+        assert_eq!(major_version(""), None);
+    }
+}
