@@ -32,12 +32,24 @@ pub struct PostgresDriver {
     /// The main connection's backend, to settle what happened to it after a lost connection.
     backend: Backend,
     lock: Option<HeldLock>,
+    /// The lock's connection, opened in the background while the migration connection is set
+    /// up, so a run pays for one connection set-up (and TLS handshake) instead of two in a row.
+    spare: Option<Spare>,
     /// Migration transactions committed with `synchronous_commit = off` since the last flush.
     unflushed: bool,
     /// Inside `begin_all`.
     all: bool,
     /// The history table is known to exist.
     history_ready: bool,
+}
+
+/// A connection being opened in the background; dropped unused for read-only commands.
+struct Spare(tokio::task::JoinHandle<Result<Client, DriverError>>);
+
+impl Drop for Spare {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// Which server process serves a connection.
@@ -64,6 +76,10 @@ impl PostgresDriver {
         let params = url::parse(url, &url::process_env)?;
         let connector = Connector::new(params)?;
         let table = Table::new(&options.schema, &options.history_table);
+        let spare = {
+            let c = connector.clone();
+            Spare(tokio::spawn(async move { c.open(None).await }))
+        };
         let (main, info) = open_main(&connector, &options).await?;
         Ok(PostgresDriver {
             connector,
@@ -74,6 +90,7 @@ impl PostgresDriver {
             version_num: info.1,
             backend: info.2,
             lock: None,
+            spare: Some(spare),
             unflushed: false,
             all: false,
             history_ready: false,
@@ -233,15 +250,20 @@ impl Driver for PostgresDriver {
         if self.lock.is_some() {
             return Ok(());
         }
+        let spare = match self.spare.take() {
+            Some(mut s) => (&mut s.0).await.ok().and_then(Result::ok),
+            None => None,
+        };
+        let client = match spare {
+            Some(c) if !c.is_closed() => c,
+            _ => self.connector.open(None).await?,
+        };
         let held = match self.options.lock_mode {
-            LockMode::Advisory => {
-                let client = self.connector.open(None).await?;
-                lock::advisory(client, &self.table, opts.wait, waiting).await?
-            }
+            LockMode::Advisory => lock::advisory(client, &self.table, opts.wait, waiting).await?,
             LockMode::Table => {
                 let table = self.table.sibling("_lock");
                 let ttl = self.options.lease_ttl;
-                lock::lease(&self.connector, table, ttl, opts.wait, waiting).await?
+                lock::lease(client, table, ttl, opts.wait, waiting).await?
             }
         };
         self.lock = Some(held);

@@ -17,7 +17,7 @@
 //! A background task renews it (on its own connection: the migration connection may be busy
 //! for minutes inside one statement); if renewal finds the lease taken, the run stops.
 
-use crate::conn::{exec, rows, Connector};
+use crate::conn::{exec, rows};
 use crate::history::Table;
 use crate::sql::literal;
 use sha2::{Digest, Sha256};
@@ -260,13 +260,13 @@ async fn ensure_lease_table(client: &Client, table: &Table) -> Result<(), Driver
 
 /// Takes the lease in `table` (`<history>_lock`), renewing it every third of `ttl`.
 pub(crate) async fn lease(
-    connector: &Connector,
+    client: Client,
     table: Table,
     ttl: Duration,
     wait: Duration,
     waiting: &mut (dyn FnMut(String) + Send),
 ) -> Result<HeldLock, DriverError> {
-    let client = Arc::new(connector.open(None).await?);
+    let client = Arc::new(client);
     ensure_lease_table(&client, &table).await?;
     let owner = owner_id();
     let secs = ttl.as_secs_f64();
