@@ -13,6 +13,7 @@ mod harness;
 
 mod config;
 mod example;
+mod lint;
 mod lock;
 mod new;
 mod output;

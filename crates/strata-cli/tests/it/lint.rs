@@ -1,0 +1,215 @@
+//! `strata lint`: output formats, exit codes, suppression, configuration, and which migrations
+//! it checks (pending ones with a database, all of them without).
+
+use crate::harness::*;
+use std::path::Path;
+use strata_test_support::{Engine, TestDb};
+
+/// A project directory with `migrations/` holding `files`.
+fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let root = tempfile::tempdir().expect("a temp dir");
+    std::fs::create_dir_all(root.path().join("migrations")).unwrap();
+    for (name, text) in files {
+        std::fs::write(root.path().join("migrations").join(name), text).unwrap();
+    }
+    root
+}
+
+fn lint(root: &Path, args: &[&str]) -> Run {
+    Strata::bare(root).args(["lint"]).args(args).run()
+}
+
+/// `(rule, file, line, column, severity)` of each JSON finding.
+fn findings(run: &Run) -> Vec<(String, String, u64, u64, String)> {
+    run.json()["findings"]
+        .as_array()
+        .expect("findings is an array")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+const RISKY: &str = "SET lock_timeout = '5s';\nCREATE TABLE IF NOT EXISTS audit (id bigint);\n\nCREATE INDEX users_email ON users (email);\n";
+
+#[test]
+fn json_lists_findings_with_one_based_positions_and_exits_1() {
+    let root = project(&[("0001_idx.sql", RISKY)]);
+    let run = lint(root.path(), &["--format", "json"]).code(1);
+    assert_eq!(
+        findings(&run),
+        [(
+            "create-index-nonconcurrent".into(),
+            "migrations/0001_idx.sql".into(),
+            4,
+            1,
+            "warning".into()
+        )]
+    );
+    let f = &run.json()["findings"][0];
+    for key in ["message", "help"] {
+        assert!(f[key].as_str().is_some_and(|s| !s.is_empty()), "{key}: {f}");
+    }
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+}
+
+#[test]
+fn text_shows_a_code_frame_and_a_summary() {
+    let root = project(&[("0001_idx.sql", RISKY)]);
+    lint(root.path(), &[]).code(1).says(&[
+        "warning[create-index-nonconcurrent]",
+        "--> migrations/0001_idx.sql:4:1",
+        "4 | CREATE INDEX users_email ON users (email);",
+        "help: use CREATE INDEX CONCURRENTLY",
+        "Checked 1 file(s): 1 warning.",
+    ]);
+}
+
+#[test]
+fn github_annotations() {
+    let root = project(&[("0001_idx.sql", RISKY)]);
+    let run = lint(root.path(), &["--format", "github"]).code(1);
+    let line = run.stdout.lines().next().unwrap_or_default();
+    assert!(
+        line.starts_with(
+            "::warning file=migrations/0001_idx.sql,line=4,col=1,endLine=4,endColumn=42,title=strata lint%3A create-index-nonconcurrent::CREATE INDEX on existing table users"
+        ),
+        "{line}"
+    );
+    assert!(line.contains("%0Ahelp: "), "{line}");
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+}
+
+#[test]
+fn exit_code_follows_fail_on() {
+    let hints_only = "CREATE TABLE t (id bigint PRIMARY KEY, at timestamp);\n";
+    let root = project(&[("0001_t.sql", hints_only)]);
+    let run = lint(root.path(), &["--format", "json"]).code(0);
+    assert_eq!(findings(&run)[0].0, "prefer-timestamptz");
+    lint(root.path(), &["--fail-on", "hint"]).code(1);
+    let root = project(&[("0001_idx.sql", RISKY)]);
+    lint(root.path(), &["--fail-on", "error"]).code(0);
+    lint(root.path(), &["--fail-on", "never"]).code(0);
+    let root = project(&[("0001_bad.sql", "CREATE TABEL t (id int);\n")]);
+    let run = lint(root.path(), &["--fail-on", "error", "--format", "json"]).code(1);
+    assert_eq!(findings(&run)[0].0, "syntax-error");
+    assert_eq!(findings(&run)[0].2, 1);
+}
+
+#[test]
+fn the_no_transaction_directive_is_honoured() {
+    let cic = "CREATE INDEX CONCURRENTLY users_email ON users (email);\n";
+    let root = project(&[
+        ("0001_a.sql", cic),
+        ("0002_b.sql", &format!("-- strata:no-transaction\n{cic}")),
+    ]);
+    let run = lint(root.path(), &["--format", "json", "--all"]).code(1);
+    let rules: Vec<(String, String)> = findings(&run)
+        .into_iter()
+        .filter(|f| f.4 != "hint")
+        .map(|f| (f.0, f.1))
+        .collect();
+    assert_eq!(
+        rules,
+        [(
+            "concurrently-in-transaction".to_string(),
+            "migrations/0001_a.sql".to_string()
+        )]
+    );
+}
+
+#[test]
+fn suppression_comments_and_configured_levels() {
+    let sql = "SET lock_timeout = '5s';\n-- strata:ignore create-index-nonconcurrent\nCREATE INDEX a ON users (a);\nALTER TABLE users DROP COLUMN legacy;\n";
+    let root = project(&[("0001_a.sql", sql)]);
+    let run = lint(root.path(), &["--format", "json"]).code(1);
+    let rules: Vec<String> = findings(&run).into_iter().map(|f| f.0).collect();
+    assert_eq!(rules, ["drop-column"]);
+    std::fs::write(
+        root.path().join("strata.toml"),
+        "[lint]\nrules = { \"drop-column\" = \"off\", \"prefer-text\" = \"error\" }\npg_version = 14\n",
+    )
+    .unwrap();
+    lint(root.path(), &[]).code(0).says(&["no findings"]);
+    std::fs::write(
+        root.path().join("strata.toml"),
+        "[lint]\nrules = { \"no-such-rule\" = \"off\" }\n",
+    )
+    .unwrap();
+    lint(root.path(), &[])
+        .code(2)
+        .says(&["unknown lint rule `no-such-rule`"]);
+}
+
+#[test]
+fn pg_version_changes_the_advice() {
+    let sql = "SET lock_timeout = '5s';\nALTER TABLE users ADD COLUMN active boolean NOT NULL DEFAULT true;\n";
+    let root = project(&[("0001_a.sql", sql)]);
+    lint(root.path(), &[]).code(0);
+    let run = lint(root.path(), &["--pg-version", "10", "--format", "json"]).code(1);
+    assert_eq!(findings(&run)[0].0, "add-column-rewrite");
+}
+
+#[test]
+fn paths_outside_the_project_are_linted_on_their_own() {
+    let root = project(&[]);
+    std::fs::write(
+        root.path().join("a.sql"),
+        "CREATE POLICY p ON profiles USING (true);\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.path().join("b.sql"),
+        "ALTER TABLE profiles ENABLE ROW LEVEL SECURITY;\n",
+    )
+    .unwrap();
+    let run = lint(root.path(), &["a.sql", "b.sql", "--format", "json"]).code(1);
+    let rules: Vec<(String, String)> = findings(&run)
+        .into_iter()
+        .filter(|f| f.4 != "hint")
+        .map(|f| (f.0, f.1))
+        .collect();
+    assert_eq!(
+        rules,
+        [("rls-without-policy".to_string(), "b.sql".to_string())]
+    );
+    lint(root.path(), &["missing.sql"]).code(2);
+}
+
+#[test]
+fn with_a_database_only_pending_migrations_are_linted() {
+    let db = TestDb::new(Engine::Sqlite);
+    write(&db, "0001_users.sql", "CREATE TABLE users (id integer, email varchar(100));\nCREATE INDEX users_id ON users (id);\n");
+    strata(&db, &["up"]).ok();
+    write(
+        &db,
+        "0002_email.sql",
+        "CREATE INDEX users_email ON users (email);\n",
+    );
+    let run = strata(&db, &["lint", "--format", "json"]).code(1);
+    let linted: Vec<(String, String)> = findings(&run)
+        .into_iter()
+        .filter(|f| f.4 != "hint")
+        .map(|f| (f.0, f.1))
+        .collect();
+    assert_eq!(
+        linted,
+        [(
+            "create-index-nonconcurrent".to_string(),
+            "migrations/0002_email.sql".to_string()
+        )]
+    );
+    let run = strata(&db, &["lint", "--all", "--format", "json"]).code(1);
+    assert!(findings(&run)
+        .iter()
+        .any(|f| f.1 == "migrations/0001_users.sql"));
+    strata(&db, &["up"]).ok();
+    strata(&db, &["lint"]).ok().says(&["Nothing to lint"]);
+}
