@@ -20,7 +20,7 @@ mod output;
 mod pg_only;
 
 /// Generates one `#[test]` per conformance scenario for an engine, in a module named after it:
-/// `conformance!(sqlite, Engine::Sqlite)` gives `sqlite::run::down_to_zero_reverts_everything`
+/// `conformance!(sqlite, Engine::Sqlite)` gives `sqlite::run::down_to_a_version_and_to_zero`
 /// and so on. Every scenario gets a fresh database of its own.
 macro_rules! conformance {
     ($engine_mod:ident, $engine:expr) => {
