@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 use strata::source::Layout;
 
-/// The config file as written: everything optional.
-#[derive(Debug, Default, Deserialize)]
+/// The config file as written: everything optional. An `[env.NAME]` section has the same keys
+/// and overrides the top level (sections do not nest).
+#[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ConfigFile {
     database_url: Option<String>,
@@ -24,7 +25,29 @@ struct ConfigFile {
     statement_timeout: Option<Timeout>,
     lint: Option<LintSection>,
     #[serde(default)]
-    env: BTreeMap<String, EnvSection>,
+    env: BTreeMap<String, ConfigFile>,
+}
+
+impl ConfigFile {
+    /// This section's values, falling back to `base` for the keys it does not set.
+    fn over(&self, base: &ConfigFile) -> ConfigFile {
+        ConfigFile {
+            database_url: self.database_url.clone().or(base.database_url.clone()),
+            dir: self.dir.clone().or(base.dir.clone()),
+            format: self.format.or(base.format),
+            history_table: self.history_table.clone().or(base.history_table.clone()),
+            lock_wait: self.lock_wait.or(base.lock_wait),
+            schema: self.schema.clone().or(base.schema.clone()),
+            lock: self.lock.or(base.lock),
+            lock_timeout: self.lock_timeout.clone().or(base.lock_timeout.clone()),
+            statement_timeout: self
+                .statement_timeout
+                .clone()
+                .or(base.statement_timeout.clone()),
+            lint: self.lint.clone().or(base.lint.clone()),
+            env: BTreeMap::new(),
+        }
+    }
 }
 
 /// `[lint]`: rule levels and the target PostgreSQL version.
@@ -36,22 +59,6 @@ pub struct LintSection {
     pub rules: BTreeMap<String, String>,
     /// Target PostgreSQL major version.
     pub pg_version: Option<u32>,
-}
-
-/// An `[env.NAME]` section: overrides the top level.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EnvSection {
-    database_url: Option<String>,
-    dir: Option<PathBuf>,
-    #[serde(alias = "layout")]
-    format: Option<Layout>,
-    history_table: Option<String>,
-    lock_wait: Option<f64>,
-    schema: Option<String>,
-    lock: Option<LockSetting>,
-    lock_timeout: Option<Timeout>,
-    statement_timeout: Option<Timeout>,
 }
 
 /// `lock = "advisory"` (default) or `lock = "table"` (lease row, for transaction-pooling
@@ -156,8 +163,11 @@ impl Config {
             })?),
             None => None,
         };
-        let pick =
-            |f: fn(&EnvSection) -> Option<String>, top: Option<String>| section.and_then(f).or(top);
+        if let Some(nested) = file.env.iter().find(|(_, s)| !s.env.is_empty()) {
+            bail!("[env.{}] cannot hold env sections of its own", nested.0);
+        }
+        // The URL's precedence differs from the other keys: an [env] section's URL beats
+        // DATABASE_URL (the user named the environment), the top level's does not.
         let dotenv = read_dotenv();
         let (database_url, url_source) = if let Some(u) = &cli.database_url {
             (Some(u.clone()), "--database-url")
@@ -172,64 +182,40 @@ impl Config {
         } else {
             (None, "nowhere")
         };
+        let eff = match section {
+            Some(s) => s.over(&file),
+            None => file.clone(),
+        };
         let dir = match &cli.dir {
             Some(d) => d.clone(),
-            None => match section.and_then(|s| s.dir.clone()).or(file.dir.clone()) {
-                Some(d) => base.join(d),
-                None => base.join("migrations"),
-            },
+            None => base.join(
+                eff.dir
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from("migrations")),
+            ),
         };
-        let layout = section
-            .and_then(|s| s.format)
-            .or(file.format)
-            .unwrap_or(Layout::Auto);
-        let history_table = cli
-            .history_table
-            .clone()
-            .or_else(|| pick(|s| s.history_table.clone(), file.history_table.clone()));
-        let lock_wait = cli
-            .lock_wait
-            .or(section.and_then(|s| s.lock_wait))
-            .or(file.lock_wait)
-            .unwrap_or(60.0);
+        let layout = eff.format.unwrap_or(Layout::Auto);
+        let history_table = cli.history_table.clone().or(eff.history_table.clone());
+        let lock_wait = cli.lock_wait.or(eff.lock_wait).unwrap_or(60.0);
         if !(0.0..=86_400.0).contains(&lock_wait) {
             bail!("lock wait must be between 0 and 86400 seconds, not {lock_wait}");
         }
-        let schema = cli
-            .schema
-            .clone()
-            .or_else(|| pick(|s| s.schema.clone(), file.schema.clone()));
-        let lock_mode = match section.and_then(|s| s.lock).or(file.lock) {
+        let schema = cli.schema.clone().or(eff.schema.clone());
+        let lock_mode = match eff.lock {
             Some(LockSetting::Table) => strata::LockMode::Table,
             _ => strata::LockMode::Advisory,
         };
-        let timeout = |arg: &Option<String>,
-                       key: &str,
-                       f: fn(&EnvSection) -> Option<Timeout>,
-                       top: &Option<Timeout>|
-         -> Result<Option<Duration>> {
-            if let Some(a) = arg {
-                return parse_duration(a)
-                    .with_context(|| format!("--{}", key.replace('_', "-")))
-                    .map(Some);
-            }
-            section
-                .and_then(f)
-                .or(top.clone())
-                .map(|t| t.resolve(key))
-                .transpose()
+        let timeout = |arg: &Option<String>, key: &str, file: &Option<Timeout>| match arg {
+            Some(a) => parse_duration(a)
+                .with_context(|| format!("--{}", key.replace('_', "-")))
+                .map(Some),
+            None => file.as_ref().map(|t| t.resolve(key)).transpose(),
         };
-        let lock_timeout = timeout(
-            &cli.lock_timeout,
-            "lock_timeout",
-            |s| s.lock_timeout.clone(),
-            &file.lock_timeout,
-        )?;
+        let lock_timeout = timeout(&cli.lock_timeout, "lock_timeout", &eff.lock_timeout)?;
         let statement_timeout = timeout(
             &cli.statement_timeout,
             "statement_timeout",
-            |s| s.statement_timeout.clone(),
-            &file.statement_timeout,
+            &eff.statement_timeout,
         )?;
         Ok(Config {
             database_url,
@@ -244,7 +230,7 @@ impl Config {
             statement_timeout,
             format: cli.format,
             quiet: cli.quiet,
-            lint: file.lint.clone().unwrap_or_default(),
+            lint: eff.lint.clone().unwrap_or_default(),
         })
     }
 
