@@ -1,12 +1,13 @@
 //! Raw command-line arguments (clap). Resolved with the config file into [`crate::config::Config`].
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// For people.
+    /// For people (for `schema dump`, SQL; `sql` is accepted as another name).
+    #[value(alias = "sql")]
     Text,
     /// One JSON document on stdout, for machines.
     Json,
@@ -177,6 +178,80 @@ pub enum Command {
         /// Why (stored in the history).
         #[arg(long)]
         reason: Option<String>,
+    },
+    /// Read and compare schemas: `dump`, `diff`.
+    Schema {
+        #[command(subcommand)]
+        command: SchemaCommand,
+    },
+    /// Check the schema against the migrations: `drift`, `roundtrip`.
+    Check {
+        #[command(subcommand)]
+        command: CheckCommand,
+    },
+    /// Run the verify scripts of applied migrations (each in a transaction rolled back).
+    Verify {
+        /// Only this migration's.
+        #[arg(id = "verify_version", value_name = "VERSION")]
+        version: Option<String>,
+    },
+}
+
+/// Which schemas a schema command reads, and where scratch databases go.
+#[derive(Debug, Clone, Args)]
+pub struct SchemaArgs {
+    /// Only this schema (repeatable). `--schema` names the history table's schema.
+    #[arg(long = "include-schema", short = 'n', value_name = "SCHEMA")]
+    pub include_schemas: Vec<String>,
+    /// Leave this schema out (repeatable).
+    #[arg(long = "exclude-schema", short = 'N', value_name = "SCHEMA")]
+    pub exclude_schemas: Vec<String>,
+    /// Server on which scratch databases are created (default: the database URL's server).
+    #[arg(long, env = "STRATA_SHADOW_URL", value_name = "URL")]
+    pub shadow_url: Option<String>,
+}
+
+/// `strata schema ...`.
+#[derive(Debug, Subcommand)]
+pub enum SchemaCommand {
+    /// Print the database's schema: SQL that recreates it (default) or JSON (`--format json`).
+    Dump {
+        #[command(flatten)]
+        schemas: SchemaArgs,
+        /// Write to this file instead of stdout.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// The differences and the SQL that turn FROM into TO. Each side is a database URL, or a
+    /// migrations directory (`dir:PATH`, a path, or `migrations` for the project's) built in a
+    /// scratch database. Exit 1 when they differ.
+    Diff {
+        /// The schema to start from.
+        from: String,
+        /// The schema to arrive at.
+        to: String,
+        #[command(flatten)]
+        schemas: SchemaArgs,
+    },
+}
+
+/// `strata check ...`.
+#[derive(Debug, Subcommand)]
+pub enum CheckCommand {
+    /// Compare the database with what its applied migrations build in a scratch database.
+    /// Exit 1 on drift.
+    Drift {
+        #[command(flatten)]
+        schemas: SchemaArgs,
+    },
+    /// In a scratch database, for every migration: up, down (must restore the schema), up
+    /// again (must give the same schema). Exit 1 at the first that fails.
+    Roundtrip {
+        /// Check only migrations from this version on (earlier ones are just applied).
+        #[arg(long, value_name = "VERSION")]
+        from: Option<String>,
+        #[command(flatten)]
+        schemas: SchemaArgs,
     },
 }
 

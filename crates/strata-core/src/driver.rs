@@ -194,4 +194,22 @@ pub trait Driver: Send {
 
     /// Makes everything applied so far durable.
     async fn flush(&mut self) -> Result<(), DriverError>;
+
+    /// Runs the statements of a verify script in a transaction that is always rolled back,
+    /// so a check can never change the database. Each statement must succeed, and one that
+    /// returns a single row holding a single boolean must return true. Errors are reported as
+    /// `(index of the statement, error)`. The default: the engine cannot verify yet.
+    async fn verify(&mut self, statements: &[&str]) -> Result<(), (usize, DriverError)> {
+        let _ = statements;
+        Err((
+            0,
+            DriverError::new(
+                DriverErrorKind::Other,
+                format!(
+                    "verify scripts are not supported by the {} engine yet",
+                    self.capabilities().engine
+                ),
+            ),
+        ))
+    }
 }

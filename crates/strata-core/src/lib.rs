@@ -16,6 +16,7 @@ mod plan;
 mod report;
 pub mod source;
 mod status;
+mod verify;
 mod version;
 
 pub use applied::{AppliedKind, AppliedMigration, AppliedStatus};
@@ -30,6 +31,7 @@ pub use plan::{plan, Action, Direction, Plan, Policy, Step, Target};
 pub use report::{Report, StepOutcome, StepResult};
 pub use status::{status, MigrationState, StatusEntry};
 pub use strata_sql::Dialect;
+pub use verify::{verify, VerifyOutcome, VerifyReport, VerifyResult};
 pub use version::{Version, VersionError};
 
 /// The version of strata that writes history rows.

@@ -13,6 +13,8 @@ use strata_core::{
 };
 use tokio_postgres::Client;
 
+mod verify;
+
 /// How often the server checks, during a long statement, that strata is still connected
 /// (PostgreSQL 14+). Without it, a killed runner's backend keeps running (and holding its
 /// locks) until its current statement ends, which would block the next run.
@@ -426,6 +428,10 @@ impl Driver for PostgresDriver {
     async fn rollback_all(&mut self) -> Result<(), DriverError> {
         self.all = false;
         exec(&self.main, "ROLLBACK").await
+    }
+
+    async fn verify(&mut self, statements: &[&str]) -> Result<(), (usize, DriverError)> {
+        self.run_verify(statements).await
     }
 
     /// A transaction that is given a transaction id and commits with `synchronous_commit = on`

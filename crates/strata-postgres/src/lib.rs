@@ -33,6 +33,7 @@ mod history;
 pub mod introspect;
 mod lock;
 mod options;
+pub mod scratch;
 mod sql;
 mod tls;
 mod url;

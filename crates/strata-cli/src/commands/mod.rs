@@ -1,14 +1,17 @@
 //! One file per subcommand; shared set-up here.
 
 mod baseline;
+mod check;
 mod down;
 mod lint;
 mod mark_applied;
 mod new;
 mod repair;
+mod schema;
 mod status;
 mod up;
 mod validate;
+mod verify;
 mod version;
 
 use crate::args::{Cli, Command, Format};
@@ -83,6 +86,12 @@ pub async fn run(cli: Cli) -> Result<i32> {
             )
             .await
         }
+        Command::Schema { command } => schema::run(&config, command).await,
+        Command::Check { command } => check::run(&config, command).await,
+        Command::Verify { version } => {
+            let version = version.as_deref().map(parse_version).transpose()?;
+            verify::run(&config, version.as_ref()).await
+        }
     }
 }
 
@@ -98,12 +107,7 @@ fn load(config: &Config) -> Result<Vec<Migration>> {
 /// Opens the database.
 async fn connect(config: &Config) -> Result<Box<dyn Driver>> {
     let url = config.url()?;
-    let options = strata::ConnectOptions::default()
-        .history_table(config.history_table.clone())
-        .schema(config.schema.clone())
-        .lock_mode(config.lock_mode)
-        .lock_timeout(config.lock_timeout)
-        .statement_timeout(config.statement_timeout);
+    let options = connect_options(config);
     strata::connect(&url, &options).await.with_context(|| {
         format!(
             "cannot open the database {} (from {})",
@@ -111,6 +115,16 @@ async fn connect(config: &Config) -> Result<Box<dyn Driver>> {
             config.url_source
         )
     })
+}
+
+/// How to connect, from the config.
+fn connect_options(config: &Config) -> strata::ConnectOptions {
+    strata::ConnectOptions::default()
+        .history_table(config.history_table.clone())
+        .schema(config.schema.clone())
+        .lock_mode(config.lock_mode)
+        .lock_timeout(config.lock_timeout)
+        .statement_timeout(config.statement_timeout)
 }
 
 /// The SQL dialect a URL's engine speaks (SQLite when there is no URL: the embedded default).

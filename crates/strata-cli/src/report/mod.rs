@@ -2,6 +2,7 @@
 
 mod json;
 pub mod lint;
+pub mod schema;
 mod text;
 
 use crate::args::Format;
