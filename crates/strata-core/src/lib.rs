@@ -13,6 +13,7 @@ mod executor;
 mod history;
 mod migration;
 mod plan;
+mod redact;
 mod report;
 pub mod source;
 mod status;
@@ -28,6 +29,7 @@ pub use executor::{check_scripts, Executor, ExecutorOptions, Repair, RepairActio
 pub use history::{HistoryChange, HistoryRow, RowKey};
 pub use migration::{Migration, MigrationKind, Origin, Script, TransactionMode};
 pub use plan::{plan, Action, Direction, Plan, Policy, Step, Target};
+pub use redact::redact_url;
 pub use report::{Report, StepOutcome, StepResult};
 pub use status::{status, MigrationState, StatusEntry};
 pub use strata_sql::Dialect;

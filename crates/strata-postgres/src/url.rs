@@ -70,42 +70,8 @@ pub fn is_postgres_url(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
-/// Replaces the password of a `postgres://` URL with `***` (user info and `password=` query
-/// parameters alike).
-pub fn redact(url: &str) -> String {
-    let Some(scheme_end) = url.find("://") else {
-        return url.to_string();
-    };
-    let rest = &url[scheme_end + 3..];
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..authority_end];
-    let mut out = url[..scheme_end + 3].to_string();
-    match (authority.rfind('@'), authority.find(':')) {
-        (Some(at), Some(colon)) if colon < at => {
-            out.push_str(&authority[..colon]);
-            out.push_str(":***");
-            out.push_str(&authority[at..]);
-        }
-        _ => out.push_str(authority),
-    }
-    let tail = &rest[authority_end..];
-    match tail.split_once('?') {
-        Some((path, query)) => {
-            out.push_str(path);
-            out.push('?');
-            let parts: Vec<String> = query
-                .split('&')
-                .map(|kv| match kv.split_once('=') {
-                    Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
-                    _ => kv.to_string(),
-                })
-                .collect();
-            out.push_str(&parts.join("&"));
-        }
-        None => out.push_str(tail),
-    }
-    out
-}
+/// Replaces the password of a URL with `***` (user info and `password=` query parameters).
+pub use strata_core::redact_url as redact;
 
 /// Environment lookup, replaceable in tests.
 pub(crate) type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
@@ -334,19 +300,5 @@ mod tests {
             let shown = format!("{e} {e:?}");
             assert!(!shown.contains("s3cret"), "{shown}");
         }
-    }
-
-    #[test]
-    fn redaction() {
-        assert_eq!(
-            redact("postgres://u:secret@h:5432/db"),
-            "postgres://u:***@h:5432/db"
-        );
-        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
-        assert_eq!(
-            redact("postgresql://u:p%40ss@h/db?sslmode=require&password=x"),
-            "postgresql://u:***@h/db?sslmode=require&password=***"
-        );
-        assert_eq!(redact("postgres://u:a:b@h/db"), "postgres://u:***@h/db");
     }
 }
