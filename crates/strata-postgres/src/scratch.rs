@@ -5,16 +5,16 @@
 //! Dropped on every exit path: [`ScratchDatabase::drop_now`] on the normal path, and the
 //! `Drop` implementation on any other (an early `?`, a panic, a cancelled future), which drops
 //! it from a thread of its own. A process that is killed cannot run either, so each scratch
-//! database records, in its comment, the server process of the connection that created it (and
-//! holds it open until the end); the next [`ScratchDatabase::create`] on that server drops the
-//! scratch databases whose creator is gone.
+//! database's name holds the server process (id and start time) of the connection that created
+//! it and stays open until the end; the next [`ScratchDatabase::create`] on that server drops
+//! the scratch databases whose creator is gone.
 //!
 //! Roles are cluster-wide: a migration that creates a role leaves it behind when its scratch
 //! database is dropped, and fails on the next run unless it is written to tolerate an existing
 //! role (or the scratch server is a separate one, see `shadow_url`).
 
 use crate::conn::{exec, rows, Connector};
-use crate::sql::{ident, literal};
+use crate::sql::ident;
 use crate::url;
 use std::time::{SystemTime, UNIX_EPOCH};
 use strata_core::DriverError;
@@ -50,49 +50,33 @@ impl ScratchDatabase {
         let connector = Connector::new(params)?;
         let admin = connector.open(None).await?;
         drop_orphans(&admin).await;
-        let name = unique_name();
+        let me = rows(
+            &admin,
+            "SELECT pg_backend_pid()::text, (extract(epoch FROM backend_start) * 1000000)::bigint::text \
+             FROM pg_stat_activity WHERE pid = pg_backend_pid()",
+        )
+        .await?;
+        let field = |i| me.first().and_then(|r| r.get(i)).unwrap_or("0").to_string();
+        let name = unique_name(&field(0), &field(1));
         exec(&admin, &format!("CREATE DATABASE {}", ident(&name)))
             .await
             .map_err(|mut e| {
                 e.message = format!("cannot create a scratch database: {}", e.message);
                 if e.code.as_deref() == Some("42501") {
                     e.hint = Some(
-                        "the user needs CREATEDB on this server; or set shadow_url to a server where it has it"
+                        "the user needs CREATEDB on this server; or give --shadow-url for a server where it has it"
                             .into(),
                     );
                 }
                 e
             })?;
-        let mut scratch = ScratchDatabase {
+        Ok(ScratchDatabase {
             url: with_database(server_url, &name),
             connector,
             admin: Some(admin),
             name,
             dropped: false,
-        };
-        let admin = scratch.admin.as_ref().expect("admin connection");
-        let who = rows(
-            admin,
-            "SELECT pg_backend_pid()::text || ' ' || backend_start::text FROM pg_stat_activity \
-             WHERE pid = pg_backend_pid()",
-        )
-        .await;
-        let comment = match who {
-            Ok(r) => r.first().and_then(|r| r.get(0)).map(str::to_string),
-            Err(_) => None,
-        };
-        if let Some(c) = comment {
-            let sql = format!(
-                "COMMENT ON DATABASE {} IS {}",
-                ident(&scratch.name),
-                literal(&format!("strata scratch database; creator {c}"))?
-            );
-            if let Err(e) = exec(admin, &sql).await {
-                let _ = scratch.drop_inner().await;
-                return Err(e);
-            }
-        }
-        Ok(scratch)
+        })
     }
 
     /// The URL of the scratch database (the server URL with the database replaced).
@@ -160,15 +144,18 @@ async fn drop_database(admin: &Client, name: &str) -> Result<(), DriverError> {
     }
 }
 
-/// Drops scratch databases whose creating connection is gone (their run was killed). Errors are
-/// ignored: an orphan of another user cannot be dropped, and must not stop this run.
+/// Drops scratch databases whose creating connection is gone (their run was killed): the name
+/// holds the creator's server process id and start time, so this needs no second step that a
+/// concurrent run could observe half done. Errors are ignored: an orphan of another user cannot
+/// be dropped, and must not stop this run.
 async fn drop_orphans(admin: &Client) {
     let sql = format!(
-        "SELECT d.datname FROM pg_catalog.pg_database d WHERE d.datname LIKE '{}%' \
-         AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a \
-           WHERE 'strata scratch database; creator ' || a.pid::text || ' ' || a.backend_start::text \
-           = coalesce(pg_catalog.shobj_description(d.oid, 'pg_database'), ''))",
-        PREFIX.replace('_', "\\_")
+        "SELECT d.datname FROM pg_catalog.pg_database d \
+         WHERE d.datname ~ '^{PREFIX}[0-9]+_[0-9]+_[0-9a-f]+$' \
+         AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a WHERE d.datname LIKE \
+           '{escaped}' || a.pid || '\\_' || \
+           (extract(epoch FROM a.backend_start) * 1000000)::bigint || '\\_%')",
+        escaped = PREFIX.replace('_', "\\_")
     );
     if let Ok(found) = rows(admin, &sql).await {
         for r in found {
@@ -179,7 +166,8 @@ async fn drop_orphans(admin: &Client) {
     }
 }
 
-fn unique_name() -> String {
+/// `strata_scratch_<creator pid>_<creator start, µs>_<random>`.
+fn unique_name(pid: &str, started: &str) -> String {
     use std::hash::{BuildHasher, Hasher};
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -188,7 +176,7 @@ fn unique_name() -> String {
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
     h.write_u128(now.as_nanos());
     h.write_u32(std::process::id());
-    format!("{PREFIX}{}_{:016x}", now.as_secs(), h.finish())
+    format!("{PREFIX}{pid}_{started}_{:08x}", h.finish() as u32)
 }
 
 /// `url` with its database replaced by `db` (the path of a `postgres://` URL).
@@ -230,7 +218,7 @@ mod tests {
             with_database("postgresql://h/db?dbname=other&a=1", "x"),
             "postgresql://h/x?a=1"
         );
-        let n = unique_name();
+        let n = unique_name("4242424", "1763726400123456");
         assert!(n.starts_with(PREFIX) && n.len() < 63, "{n}");
     }
 }

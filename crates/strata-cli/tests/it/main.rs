@@ -18,6 +18,7 @@ mod lock;
 mod new;
 mod output;
 mod pg_only;
+mod schema;
 
 /// Generates one `#[test]` per conformance scenario for an engine, in a module named after it:
 /// `conformance!(sqlite, Engine::Sqlite)` gives `sqlite::run::down_to_a_version_and_to_zero`

@@ -2,6 +2,7 @@
 
 mod fixpoint;
 mod introspect;
+mod scratch;
 
 use strata_schema::{Filter, Schema};
 use strata_test_support::{Engine, TestDb};
