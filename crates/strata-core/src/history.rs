@@ -21,6 +21,9 @@ pub struct HistoryRow {
     pub status: AppliedStatus,
     /// Who wrote it.
     pub applied_by: String,
+    /// When it was applied (RFC 3339); `None`: now, by the database's clock. Set when a row is
+    /// rewritten without re-applying its migration (`repair`), so the record keeps its time.
+    pub applied_at: Option<String>,
     /// Execution time in milliseconds.
     pub execution_ms: i64,
     /// The down script as applied.

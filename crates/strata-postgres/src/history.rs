@@ -108,7 +108,7 @@ impl Table {
             Ok(format!(
                 "INSERT INTO {t} (version, name, kind, checksum, batch, status, statements_done, \
                  applied_at, applied_by, execution_ms, down_script, tool_version, note) VALUES \
-                 ({}, {}, {}, {}, {}, {}, {}, clock_timestamp(), {}, {}, {}, {}, {})",
+                 ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
                 literal(&row.version)?,
                 literal(&row.name)?,
                 literal(row.kind.as_str())?,
@@ -116,6 +116,10 @@ impl Table {
                 row.batch,
                 literal(status)?,
                 done,
+                match &row.applied_at {
+                    Some(at) => format!("{}::timestamptz", literal(at)?),
+                    None => "clock_timestamp()".to_string(),
+                },
                 literal(&row.applied_by)?,
                 millis,
                 opt_literal(row.down_script.as_deref())?,

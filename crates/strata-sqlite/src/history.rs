@@ -140,7 +140,7 @@ pub(crate) fn write(
         conn.prepare_cached(&format!(
             "INSERT INTO {t} (version, name, kind, checksum, batch, status, statements_done,
                 applied_at, applied_by, execution_ms, down_script, tool_version, note)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, {NOW}, ?8, ?9, ?10, ?11, ?12)"
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, COALESCE(?13, {NOW}), ?8, ?9, ?10, ?11, ?12)"
         ))?
         .execute(params![
             row.version,
@@ -155,6 +155,7 @@ pub(crate) fn write(
             row.down_script,
             row.tool_version,
             row.note,
+            row.applied_at,
         ])
     };
     match change {
@@ -194,7 +195,11 @@ mod tests {
                  VALUES (?1, 'm', ?2, 1, 'applied', ?3, 'me', 0, 'strata')",
                 params![
                     version,
-                    if version.is_empty() { "repeatable" } else { "versioned" },
+                    if version.is_empty() {
+                        "repeatable"
+                    } else {
+                        "versioned"
+                    },
                     at
                 ],
             )

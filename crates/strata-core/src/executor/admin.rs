@@ -53,6 +53,7 @@ impl Executor<'_> {
             batch: 0,
             status: AppliedStatus::Applied,
             applied_by: self.options.applied_by.clone(),
+            applied_at: None,
             execution_ms: 0,
             down_script: None,
             note: None,
@@ -184,6 +185,10 @@ impl Executor<'_> {
                     HistoryChange::Delete(key_of(a))
                 } else {
                     let mut row = this.row(a.version_str(), &a.name, a.kind);
+                    // The row still records when and by whom it was applied; the note says
+                    // who repaired it.
+                    row.applied_at = Some(a.applied_at.clone()).filter(|t| !t.is_empty());
+                    row.applied_by = a.applied_by.clone();
                     row.batch = a.batch;
                     row.execution_ms = a.execution_ms;
                     row.checksum = a.checksum.as_ref().map(|c| c.as_str().to_string());

@@ -412,6 +412,7 @@ impl<'a> Executor<'a> {
             batch: plan.batch,
             status,
             applied_by: self.options.applied_by.clone(),
+            applied_at: None,
             execution_ms: millis,
             down_script: m.and_then(|m| m.down.as_ref()).map(stored_down),
             note: None,

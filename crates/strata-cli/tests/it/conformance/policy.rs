@@ -72,6 +72,7 @@ pub fn modified_is_refused_until_its_checksum_is_accepted(db: &TestDb) {
         strata(db, &["status", "--check"]).code(1);
     });
     assert_eq!(status_rows(db)[0], rows(&[("0001", "a", "modified")])[0]);
+    let applied = history(db, "applied_at")[0][0].clone();
     strata(
         db,
         &[
@@ -86,6 +87,8 @@ pub fn modified_is_refused_until_its_checksum_is_accepted(db: &TestDb) {
     .says(&["0001 (a): new checksum accepted"]);
     let accepted = history(db, "checksum")[0][0].clone();
     assert_ne!(accepted, checksum);
+    // The repaired row still says when the migration was applied.
+    assert_eq!(history(db, "applied_at")[0][0], applied);
     strata(db, &["up"]).ok().says(&["Applied 1 of 1"]);
     assert_eq!(db.tables(), with_history(&["a", "b"]));
     strata(db, &["status", "--check"]).ok();
