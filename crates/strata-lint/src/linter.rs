@@ -5,8 +5,6 @@ use crate::parse::{parse_file, ItemKind};
 use crate::rule::{Findings, Rule, Scope, Statement};
 use crate::state::{Facts, FileState};
 use crate::{locks, rules, suppress, LintContext, Severity, Violation};
-use pg_query::protobuf::TransactionStmtKind as Tx;
-use pg_query::NodeEnum;
 use std::collections::HashMap;
 
 /// A rule id that no rule has.
@@ -55,18 +53,21 @@ impl Linter {
     /// Lints one file and then adds what it created to `cx.catalog`, so the next migration in a
     /// sequence is linted knowing about it.
     pub fn lint_and_learn(&self, sql: &str, cx: &mut LintContext) -> Vec<Violation> {
-        let items = parse_file(sql);
-        let suppressions = suppress::collect(sql, &items);
+        let mut suppressions = suppress::Suppressions::default();
         let mut catalog = std::mem::take(&mut cx.catalog);
         let mut file = FileState::new(cx.is_transactional());
-        file.wrapper = wrapper(&items);
         let active: Vec<&dyn Rule> = rules::all()
             .iter()
             .copied()
             .filter(|r| self.level(*r).is_some())
             .collect();
         let mut out = Findings::default();
-        for (index, item) in items.iter().enumerate() {
+        let mut prev_end = 0;
+        parse_file(sql, |item| {
+            let index = file.items;
+            file.items += 1;
+            suppressions.before(sql, prev_end, item.span.start.max(prev_end), index);
+            prev_end = prev_end.max(item.span.end);
             out.current = Some(index);
             let node = match &item.kind {
                 ItemKind::Error { message, at } => {
@@ -76,7 +77,7 @@ impl Linter {
                         *at,
                         message,
                     ));
-                    continue;
+                    return;
                 }
                 ItemKind::Statement(node) => node,
             };
@@ -102,7 +103,8 @@ impl Linter {
                 }
             };
             file.apply(&stmt, facts, &mut catalog);
-        }
+        });
+        suppressions.tail(sql, prev_end);
         out.current = None;
         {
             let scope = Scope {
@@ -132,19 +134,4 @@ impl Linter {
         violations.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(a.rule.cmp(b.rule)));
         violations
     }
-}
-
-/// The items of a `BEGIN ... COMMIT` around the whole file, if there is one.
-fn wrapper(items: &[crate::parse::Item]) -> Option<(usize, usize)> {
-    let kind = |i: usize| match &items.get(i)?.kind {
-        ItemKind::Statement(n) => match n.as_ref() {
-            NodeEnum::TransactionStmt(t) => Tx::try_from(t.kind).ok(),
-            _ => None,
-        },
-        ItemKind::Error { .. } => None,
-    };
-    let last = items.len().checked_sub(1)?;
-    let begins = matches!(kind(0), Some(Tx::TransStmtBegin | Tx::TransStmtStart));
-    let commits = matches!(kind(last), Some(Tx::TransStmtCommit));
-    (last > 0 && begins && commits).then_some((0, last))
 }

@@ -16,6 +16,8 @@ const CHUNK: usize = 16 * 1024;
 const MAX_MERGE: usize = 64;
 /// How many following chunks a chunk whose last statement is unfinished may absorb.
 const MAX_MERGE_CHUNKS: usize = 8;
+/// Chunks per thread in one parallel batch.
+const BATCH_PER_THREAD: usize = 4;
 
 /// One statement of a file, or a stretch the parser rejected.
 #[derive(Debug)]
@@ -37,8 +39,12 @@ pub(crate) enum ItemKind {
     Error { message: String, at: usize },
 }
 
-/// Parses a whole file.
-pub(crate) fn parse_file(sql: &str) -> Vec<Item> {
+/// Parses a whole file and hands each item, in order, to `emit`.
+///
+/// Chunks are parsed in parallel a batch at a time and each tree is handed over as soon as its
+/// batch is done, so memory holds the trees of one batch, not of the whole file (a parse tree
+/// takes about a hundred times the bytes of its text).
+pub(crate) fn parse_file(sql: &str, mut emit: impl FnMut(Item)) {
     let ends = if sql.len() < PARALLEL_MIN {
         vec![sql.len()]
     } else {
@@ -52,38 +58,46 @@ pub(crate) fn parse_file(sql: &str) -> Vec<Item> {
             Some(r)
         })
         .collect();
-    let mut results = parse_all(sql, &ranges);
-    let mut items = Vec::new();
+    let batch = threads() * BATCH_PER_THREAD;
     let mut i = 0;
     while i < ranges.len() {
-        let first = i;
-        let mut range = ranges[i].clone();
-        let mut result = results[i]
-            .take()
-            .unwrap_or_else(|| ffi::parse(&sql[range.clone()]));
-        // A statement cut in two by a chunk boundary: parse the chunks together.
-        while matches!(&result, Err(e) if at_end(e, &sql[range.clone()]))
-            && i + 1 < ranges.len()
-            && i - first < MAX_MERGE_CHUNKS
-        {
+        let batch_start = i;
+        let batch_end = (i + batch).min(ranges.len());
+        let mut results = parse_all(sql, &ranges[batch_start..batch_end]);
+        while i < batch_end {
+            let first = i;
+            let mut range = ranges[i].clone();
+            let mut result = results[i - batch_start]
+                .take()
+                .unwrap_or_else(|| ffi::parse(&sql[range.clone()]));
+            // A statement cut in two by a chunk boundary: parse the chunks together.
+            while matches!(&result, Err(e) if at_end(e, &sql[range.clone()]))
+                && i + 1 < ranges.len()
+                && i - first < MAX_MERGE_CHUNKS
+            {
+                i += 1;
+                range = range.start..ranges[i].end;
+                result = ffi::parse(&sql[range.clone()]);
+            }
+            let mut items = Vec::new();
+            match result {
+                Ok(tree) => push_tree(sql, range, tree, &mut items),
+                Err(_) => parse_pieces(sql, range, &mut items),
+            }
+            items.into_iter().for_each(&mut emit);
             i += 1;
-            range = range.start..ranges[i].end;
-            result = ffi::parse(&sql[range.clone()]);
         }
-        match result {
-            Ok(tree) => push_tree(sql, range, tree, &mut items),
-            Err(_) => parse_pieces(sql, range, &mut items),
-        }
-        i += 1;
     }
-    items
+}
+
+/// How many threads parse.
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
 }
 
 /// Parses the chunks on all available cores.
 fn parse_all(sql: &str, ranges: &[Range<usize>]) -> Vec<Option<Result<ParseResult, ParseError>>> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(ranges.len());
+    let threads = threads().min(ranges.len());
     if threads <= 1 {
         return ranges
             .iter()

@@ -22,8 +22,11 @@ use std::ops::Range;
 pub(crate) struct FileState {
     /// The runner wraps the file in one transaction.
     pub transactional: bool,
-    /// Items of a `BEGIN ... COMMIT` wrapping the whole file (strata replaces it by its own).
-    pub wrapper: Option<(usize, usize)>,
+    /// Statements (and rejected stretches) seen so far.
+    pub items: usize,
+    /// Transaction control in a transactional file: item, span, what it is. A `BEGIN` first and
+    /// a `COMMIT` last wrap the file (strata replaces them by its own transaction).
+    pub tx_control: Vec<(usize, Range<usize>, Tx)>,
     /// Inside a transaction block now.
     pub in_tx: bool,
     /// Number of the current transaction (each autocommitted statement gets its own).
@@ -80,11 +83,6 @@ impl FileState {
         self.session_lock_timeout || (self.in_tx && self.local_lock_timeout_tx == Some(self.tx))
     }
 
-    /// Whether the statement at `index` is part of the file's own `BEGIN ... COMMIT` wrapper.
-    pub fn is_wrapper(&self, index: usize) -> bool {
-        self.wrapper.is_some_and(|(b, c)| b == index || c == index)
-    }
-
     /// Records the effects of a statement.
     pub fn apply(&mut self, stmt: &Statement<'_>, facts: Facts, catalog: &mut Catalog) {
         if let Some(b) = facts.blocking {
@@ -135,6 +133,16 @@ impl FileState {
 
     fn transaction(&mut self, kind: Tx, stmt: &Statement<'_>) {
         if self.transactional {
+            if matches!(
+                kind,
+                Tx::TransStmtBegin
+                    | Tx::TransStmtStart
+                    | Tx::TransStmtCommit
+                    | Tx::TransStmtRollback
+                    | Tx::TransStmtPrepare
+            ) {
+                self.tx_control.push((stmt.index, stmt.span.clone(), kind));
+            }
             return;
         }
         match kind {

@@ -1,7 +1,6 @@
 //! Suppression comments: `-- strata:ignore <rule-id>` on the lines before a statement, and
 //! `-- strata:ignore-file <rule-id>` anywhere between statements.
 
-use crate::parse::Item;
 use crate::text::line_comments;
 use std::collections::{HashMap, HashSet};
 
@@ -24,18 +23,17 @@ impl Suppressions {
     }
 }
 
-/// Reads the comments between statements. A comment before statement `i` (after the previous
-/// one ends) applies to statement `i`.
-pub(crate) fn collect(sql: &str, items: &[Item]) -> Suppressions {
-    let mut s = Suppressions::default();
-    let mut prev_end = 0;
-    for (i, item) in items.iter().enumerate() {
-        let region_end = item.span.start.max(prev_end);
-        read(sql, prev_end, region_end, Some(i), &mut s);
-        prev_end = item.span.end.max(prev_end);
+impl Suppressions {
+    /// Reads the comments between the previous statement (ending at `from`) and statement
+    /// `item` (starting at `to`); they apply to that statement.
+    pub fn before(&mut self, sql: &str, from: usize, to: usize, item: usize) {
+        read(sql, from, to, Some(item), self);
     }
-    read(sql, prev_end, sql.len(), None, &mut s);
-    s
+
+    /// Reads the comments after the last statement (only `ignore-file` counts there).
+    pub fn tail(&mut self, sql: &str, from: usize) {
+        read(sql, from, sql.len(), None, self);
+    }
 }
 
 fn read(sql: &str, from: usize, to: usize, item: Option<usize>, s: &mut Suppressions) {

@@ -32,6 +32,7 @@ pub async fn run(
     fail_on: FailOn,
 ) -> Result<i32> {
     let linter = linter(config)?;
+    keep_freed_memory();
     let mut server_version = None;
     let units = if paths.is_empty() {
         project_units(config, all, &mut server_version).await?
@@ -267,6 +268,28 @@ fn file_unit(path: &Path) -> Result<Unit> {
         lint: true,
         fresh: true,
     })
+}
+
+/// Asks glibc's allocator to keep freed memory instead of returning it to the kernel.
+///
+/// The PostgreSQL parser allocates and frees a few hundred kilobytes per chunk of a file; by
+/// default glibc gives large blocks back at once, and the kernel must zero fresh pages for the
+/// next chunk. On a multi-megabyte file that zeroing costs about a third of the run.
+fn keep_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        extern "C" {
+            fn mallopt(param: std::ffi::c_int, value: std::ffi::c_int) -> std::ffi::c_int;
+        }
+        const M_TRIM_THRESHOLD: std::ffi::c_int = -1;
+        const M_MMAP_THRESHOLD: std::ffi::c_int = -3;
+        // SAFETY: mallopt only changes allocator parameters; it is called before the linter
+        // starts its threads.
+        unsafe {
+            mallopt(M_TRIM_THRESHOLD, 256 << 20);
+            mallopt(M_MMAP_THRESHOLD, 64 << 20);
+        }
+    }
 }
 
 /// `15.4` -> 15, `9.6.24` -> 9.

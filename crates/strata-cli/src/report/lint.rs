@@ -23,16 +23,50 @@ pub struct Finding {
     pub violation: Violation,
 }
 
-/// 1-based line and column of the start and end of a finding, in its file.
-fn position(src: &Source<'_>, v: &Violation) -> (usize, usize, usize, usize) {
-    let start = line_col(src.sql, v.span.start);
-    let end = line_col(src.sql, v.span.end);
-    (
-        start.line + src.line_offset,
-        start.column,
-        end.line + src.line_offset,
-        end.column,
-    )
+/// Line starts of each source that has findings, so positions cost a binary search instead of
+/// a scan from the top of the file (large files can have thousands of findings).
+struct Lines(Vec<Option<Vec<usize>>>);
+
+impl Lines {
+    fn new(sources: &[Source<'_>], findings: &[Finding]) -> Lines {
+        let mut starts: Vec<Option<Vec<usize>>> = sources.iter().map(|_| None).collect();
+        for f in findings {
+            starts[f.source].get_or_insert_with(|| {
+                std::iter::once(0)
+                    .chain(
+                        sources[f.source]
+                            .sql
+                            .match_indices('\n')
+                            .map(|(i, _)| i + 1),
+                    )
+                    .collect()
+            });
+        }
+        Lines(starts)
+    }
+
+    /// 1-based line (in the file) and column (in characters) of a byte offset in a source.
+    fn at(&self, sources: &[Source<'_>], source: usize, offset: usize) -> (usize, usize) {
+        let src = &sources[source];
+        let Some(starts) = &self.0[source] else {
+            let lc = line_col(src.sql, offset);
+            return (lc.line + src.line_offset, lc.column);
+        };
+        let mut offset = offset.min(src.sql.len());
+        while !src.sql.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = starts.partition_point(|&s| s <= offset);
+        let column = src.sql[starts[line - 1]..offset].chars().count() + 1;
+        (line + src.line_offset, column)
+    }
+
+    /// Start and end positions of a finding.
+    fn span(&self, sources: &[Source<'_>], f: &Finding) -> (usize, usize, usize, usize) {
+        let (line, column) = self.at(sources, f.source, f.violation.span.start);
+        let (end_line, end_column) = self.at(sources, f.source, f.violation.span.end);
+        (line, column, end_line, end_column)
+    }
 }
 
 /// Code frames on `out`, then a summary.
@@ -47,6 +81,7 @@ pub fn text(
     } else {
         Renderer::plain()
     };
+    let lines = Lines::new(sources, findings);
     for f in findings {
         let src = &sources[f.source];
         let v = &f.violation;
@@ -65,7 +100,7 @@ pub fn text(
         }
         let last = src.sql[end..].find('\n').map_or(src.sql.len(), |i| end + i);
         let frame = &src.sql[first..last];
-        let line = line_col(src.sql, first).line + src.line_offset;
+        let line = lines.at(sources, f.source, first).0;
         let span = (v.span.start - first)..(end - first).max(v.span.start - first + 1);
         let span = span.start.min(frame.len())..span.end.min(frame.len());
         let mut group = Group::with_title(level.primary_title(v.message.as_str()).id(v.rule))
@@ -111,12 +146,13 @@ pub fn summary(findings: &[Finding], checked: usize) -> String {
 
 /// `{"findings": [...]}`.
 pub fn json(sources: &[Source<'_>], findings: &[Finding]) -> serde_json::Value {
+    let lines = Lines::new(sources, findings);
     let items: Vec<serde_json::Value> = findings
         .iter()
         .map(|f| {
             let src = &sources[f.source];
             let v = &f.violation;
-            let (line, column, end_line, end_column) = position(src, v);
+            let (line, column, end_line, end_column) = lines.span(sources, f);
             serde_json::json!({
                 "rule": v.rule,
                 "file": src.file,
@@ -139,10 +175,11 @@ pub fn github(
     sources: &[Source<'_>],
     findings: &[Finding],
 ) -> std::io::Result<()> {
+    let lines = Lines::new(sources, findings);
     for f in findings {
         let src = &sources[f.source];
         let v = &f.violation;
-        let (line, column, end_line, end_column) = position(src, v);
+        let (line, column, end_line, end_column) = lines.span(sources, f);
         let command = match v.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",

@@ -45,18 +45,9 @@ impl Rule for TransactionNesting {
             }
             _ => return,
         };
-        let file = scope.file;
-        if file.transactional {
-            if !file.is_wrapper(stmt.index) {
-                out.push(
-                    Violation::new(
-                        &META,
-                        stmt.span.clone(),
-                        format!("{word} inside a migration strata runs in a transaction: strata refuses to run it"),
-                    )
-                    .help("remove the transaction control (strata commits the migration with its history row), or add `-- strata:no-transaction` as the first line to run the file statement by statement as written"),
-                );
-            }
+        // Transactional files are judged at the end, once it is known whether a BEGIN first and
+        // a COMMIT last wrap the whole file.
+        if scope.file.transactional {
             return;
         }
         let opens = word == "BEGIN";
@@ -86,7 +77,40 @@ impl Rule for TransactionNesting {
     }
 
     fn finish(&self, scope: &Scope<'_>, out: &mut Findings) {
-        if let Some((item, span)) = &scope.file.begin {
+        let file = scope.file;
+        if file.transactional {
+            let control = &file.tx_control;
+            let begins = |k: Tx| matches!(k, Tx::TransStmtBegin | Tx::TransStmtStart);
+            let wrapped = control.len() >= 2
+                && control[0].0 == 0
+                && begins(control[0].2)
+                && control[control.len() - 1].0 + 1 == file.items
+                && control[control.len() - 1].2 == Tx::TransStmtCommit;
+            let inner = if wrapped {
+                &control[1..control.len() - 1]
+            } else {
+                &control[..]
+            };
+            for (item, span, kind) in inner {
+                let word = match kind {
+                    k if begins(*k) => "BEGIN",
+                    Tx::TransStmtCommit => "COMMIT",
+                    Tx::TransStmtRollback => "ROLLBACK",
+                    _ => "PREPARE TRANSACTION",
+                };
+                out.push_for(
+                    Violation::new(
+                        &META,
+                        span.clone(),
+                        format!("{word} inside a migration strata runs in a transaction: strata refuses to run it"),
+                    )
+                    .help("remove the transaction control (strata commits the migration with its history row), or add `-- strata:no-transaction` as the first line to run the file statement by statement as written"),
+                    *item,
+                );
+            }
+            return;
+        }
+        if let Some((item, span)) = &file.begin {
             out.push_for(
                 Violation::new(
                     &META,
