@@ -32,7 +32,11 @@ impl Rule for ColumnTypeRewrite {
                 continue;
             };
             let new = ColType::from_type_name(t);
-            let using = col.def.raw_default.is_some();
+            let using = col
+                .def
+                .raw_default
+                .as_deref()
+                .is_some_and(|e| !is_plain_cast_of(e, col.name));
             let old = scope.catalog.column_type(&rel_key(rv), col.name);
             let rewrites = match (using, old) {
                 (true, _) => true,
@@ -62,6 +66,21 @@ impl Rule for ColumnTypeRewrite {
     }
 }
 
+/// Whether a USING expression is just the column, or the column cast to a type: PostgreSQL
+/// then decides on a rewrite as if there were no USING.
+fn is_plain_cast_of(expr: &pg_query::Node, column: &str) -> bool {
+    use crate::ast::{inner, svals};
+    use pg_query::NodeEnum;
+    match inner(expr) {
+        Some(NodeEnum::TypeCast(c)) => c
+            .arg
+            .as_deref()
+            .is_some_and(|a| is_plain_cast_of(a, column)),
+        Some(NodeEnum::ColumnRef(c)) => svals(&c.fields).last() == Some(&column),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::testing::*;
@@ -75,7 +94,8 @@ mod tests {
             &[
                 "ALTER TABLE users ALTER COLUMN id TYPE bigint;",
                 "ALTER TABLE users ALTER COLUMN created_at SET DATA TYPE timestamptz;",
-                "ALTER TABLE users ALTER COLUMN code TYPE text USING code::text;",
+                "ALTER TABLE users ALTER COLUMN code TYPE text USING trim(code);",
+                "ALTER TABLE users ALTER COLUMN n TYPE bigint USING n::bigint;",
                 "CREATE TABLE t0 (x int); ALTER TABLE users ALTER COLUMN n TYPE int8;",
             ],
         );
@@ -111,6 +131,7 @@ mod tests {
                 "ALTER TABLE users ALTER COLUMN name TYPE varchar(200);",
                 "ALTER TABLE users ALTER COLUMN name TYPE varchar;",
                 "ALTER TABLE users ALTER COLUMN price TYPE numeric(14,2);",
+                "ALTER TABLE users ALTER COLUMN name TYPE text USING name::text;",
             ],
         );
         passes(

@@ -25,7 +25,9 @@ impl Rule for CreateIndexNonconcurrent {
             return;
         };
         let Some(rv) = &s.relation else { return };
-        if s.concurrent || scope.is_new(rv) {
+        // `ON ONLY parent` builds nothing: a partitioned parent holds no rows, and the index
+        // stays invalid until each partition's (concurrently built) index is attached.
+        if s.concurrent || scope.is_new(rv) || !rv.inh {
             return;
         }
         out.push(
@@ -71,6 +73,7 @@ mod tests {
                 "CREATE TABLE t AS SELECT 1 AS a; CREATE INDEX ON t (a);",
                 "-- CREATE INDEX i ON users (email);\nSELECT 1;",
                 "SELECT $$CREATE INDEX i ON users (email)$$;",
+                "CREATE INDEX events_at ON ONLY events (created_at);",
             ],
         );
         passes_in(

@@ -1,6 +1,6 @@
 //! `unbatched-backfill`: UPDATE or DELETE of a whole existing table in one statement.
 
-use crate::ast::rel_name;
+use crate::ast::{inner, rel_name};
 use crate::rule::{Findings, Rule, Scope, Statement};
 use crate::{RuleMeta, Severity, Violation};
 use pg_query::NodeEnum;
@@ -9,8 +9,7 @@ use pg_query::NodeEnum;
 pub(crate) static META: RuleMeta = RuleMeta {
     id: "unbatched-backfill",
     severity: Severity::Warning,
-    summary:
-        "UPDATE or DELETE without WHERE changes every row of an existing table in one transaction",
+    summary: "UPDATE or DELETE that can change every row of an existing table in one transaction (no WHERE, or one that only tests NULLs)",
 };
 
 /// See the module documentation.
@@ -22,26 +21,66 @@ impl Rule for UnbatchedBackfill {
     }
 
     fn check(&self, stmt: &Statement<'_>, scope: &Scope<'_>, out: &mut Findings) {
-        let (verb, rv) = match stmt.node {
-            NodeEnum::UpdateStmt(s) if s.where_clause.is_none() => ("UPDATE", &s.relation),
-            NodeEnum::DeleteStmt(s) if s.where_clause.is_none() => ("DELETE", &s.relation),
+        let (verb, rv, filter) = match stmt.node {
+            NodeEnum::UpdateStmt(s) => ("UPDATE", &s.relation, s.where_clause.as_deref()),
+            NodeEnum::DeleteStmt(s) => ("DELETE", &s.relation, s.where_clause.as_deref()),
             _ => return,
         };
         let Some(rv) = rv else { return };
-        if scope.is_new(rv) {
+        if scope.is_new(rv) || filter.is_some_and(bounded) {
             return;
         }
+        let how = if filter.is_none() {
+            "without WHERE"
+        } else {
+            "with a WHERE that only tests for NULLs or flags (no key range, LIMIT or value match)"
+        };
         out.push(
             Violation::new(
                 &META,
                 stmt.span.clone(),
                 format!(
-                    "{verb} without WHERE touches every row of {} in one transaction: each row stays locked until it commits, and the dead rows bloat the table",
+                    "{verb} {how} can touch every row of {} in one transaction: each row stays locked until it commits, and the dead rows bloat the table",
                     rel_name(rv)
                 ),
             )
             .help("work in batches of a few thousand rows by key range, each committed on its own (a `-- strata:no-transaction` migration, or a job outside migrations)"),
         );
+    }
+}
+
+/// Whether a WHERE clause limits the statement to a batch or to chosen rows: a comparison of a
+/// column with a value (`id < 10000`, `id BETWEEN ...`, `status = 'x'`, `id IN (...)`), or a
+/// subquery. `col IS NULL` and bare boolean columns do not.
+fn bounded(expr: &pg_query::Node) -> bool {
+    use pg_query::protobuf::{AExprKind, BoolExprType};
+    match inner(expr) {
+        Some(NodeEnum::BoolExpr(b)) => match BoolExprType::try_from(b.boolop) {
+            Ok(BoolExprType::AndExpr) => b.args.iter().any(bounded),
+            Ok(BoolExprType::OrExpr) => b.args.iter().all(bounded),
+            _ => false,
+        },
+        Some(NodeEnum::AExpr(e)) => {
+            let column = |n: &Option<Box<pg_query::Node>>| {
+                matches!(n.as_deref().and_then(inner), Some(NodeEnum::ColumnRef(_)))
+            };
+            match AExprKind::try_from(e.kind) {
+                Ok(AExprKind::AexprIn | AExprKind::AexprBetween | AExprKind::AexprBetweenSym) => {
+                    true
+                }
+                Ok(AExprKind::AexprOp | AExprKind::AexprOpAny) => {
+                    let op = crate::ast::svals(&e.name)
+                        .last()
+                        .copied()
+                        .unwrap_or_default();
+                    matches!(op, "=" | "<" | "<=" | ">" | ">=")
+                        && column(&e.lexpr) != column(&e.rexpr)
+                }
+                _ => false,
+            }
+        }
+        Some(NodeEnum::SubLink(_)) => true,
+        _ => false,
     }
 }
 
@@ -59,6 +98,8 @@ mod tests {
                 "UPDATE users SET active = true;",
                 "UPDATE users u SET org = o.id FROM orgs o;",
                 "DELETE FROM sessions;",
+                "UPDATE users SET plan = 'free' WHERE plan IS NULL;",
+                "UPDATE users SET active = true WHERE NOT active OR active IS NULL;",
             ],
         );
     }
@@ -70,6 +111,9 @@ mod tests {
             &[
                 "UPDATE users SET active = true WHERE id BETWEEN 1 AND 5000;",
                 "DELETE FROM sessions WHERE expires_at < now();",
+                "UPDATE users SET plan = 'free' WHERE plan IS NULL AND id < 10000;",
+                "UPDATE users SET plan = 'free' WHERE id IN (SELECT id FROM users WHERE plan IS NULL LIMIT 1000);",
+                "UPDATE users SET plan = 'pro' WHERE email = 'a@b.c';",
                 "CREATE TABLE t (a int); INSERT INTO t VALUES (1); UPDATE t SET a = 2;",
                 "CREATE TEMP TABLE t AS SELECT 1 AS a; DELETE FROM t;",
             ],
