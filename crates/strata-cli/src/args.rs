@@ -97,6 +97,9 @@ pub enum Command {
         /// Run every migration in one transaction: all or nothing.
         #[arg(long)]
         single_transaction: bool,
+        /// Apply even when `strata lint` finds errors in the pending migrations (PostgreSQL).
+        #[arg(long)]
+        allow_unsafe: bool,
     },
     /// Revert migrations (default: the last one).
     Down {

@@ -109,6 +109,115 @@ pub async fn run(
     Ok(if failed { EXIT_FINDINGS } else { EXIT_OK })
 }
 
+/// `strata up`'s pre-flight on PostgreSQL: lints the migrations the plan would apply (after
+/// learning from the ones before them) and refuses when a finding is at error level, before
+/// anything runs: a failure in the third pending migration would otherwise come after the
+/// first two were applied.
+pub(super) async fn preflight(
+    config: &Config,
+    migrations: &[Migration],
+    driver: &mut dyn strata::Driver,
+    target: &strata::Target,
+    policy: &strata::Policy,
+) -> Result<()> {
+    if driver.capabilities().dialect != strata::Dialect::Postgres {
+        return Ok(());
+    }
+    let server_version = driver
+        .capabilities()
+        .server_version
+        .as_deref()
+        .and_then(major_version);
+    // What the run would do, with strata's own checks (transaction control, CONCURRENTLY in a
+    // transaction, unterminated quotes): when those refuse, the run reports it as usual.
+    let report = Executor::new(driver, options(config))
+        .dry_run(migrations, target, policy)
+        .await;
+    let (None, Some(plan)) = (&report.error, &report.plan) else {
+        return Ok(());
+    };
+    let to_apply: HashSet<(String, String)> = plan
+        .steps
+        .iter()
+        .filter(|s| s.action != strata::Action::Revert)
+        .map(|s| {
+            (
+                s.version
+                    .as_ref()
+                    .map(|v| v.to_string())
+                    .unwrap_or_default(),
+                s.name.clone(),
+            )
+        })
+        .collect();
+    if to_apply.is_empty() {
+        return Ok(());
+    }
+    let units: Vec<Unit> = migrations
+        .iter()
+        .map(|m| {
+            let lint = to_apply.contains(&(m.version_str().to_string(), m.name.clone()));
+            migration_unit(m, lint)
+        })
+        .collect();
+    let linter = linter(config)?;
+    keep_freed_memory();
+    let mut cx = LintContext::default()
+        .pg_version(
+            config
+                .lint
+                .pg_version
+                .or(server_version)
+                .unwrap_or(DEFAULT_PG_VERSION),
+        )
+        .runner_sets_lock_timeout(config.lock_timeout.is_none_or(|d| !d.is_zero()));
+    let mut errors = Vec::new();
+    for (i, unit) in units.iter().enumerate() {
+        cx.transaction = unit.mode;
+        if unit.lint {
+            let found = linter.lint_and_learn(&unit.sql, &mut cx);
+            errors.extend(
+                found
+                    .into_iter()
+                    // The server reports a syntax error itself, with its SQLSTATE and position.
+                    .filter(|v| v.severity == Severity::Error && v.rule != "syntax-error")
+                    .map(|violation| Finding {
+                        source: i,
+                        violation,
+                    }),
+            );
+        } else {
+            strata::lint::learn(&unit.sql, &mut cx);
+        }
+    }
+    if errors.is_empty() {
+        return Ok(());
+    }
+    let sources: Vec<Source<'_>> = units
+        .iter()
+        .map(|u| Source {
+            file: &u.file,
+            sql: &u.sql,
+            line_offset: u.line_offset,
+        })
+        .collect();
+    if config.format != Format::Json {
+        let mut err = std::io::stderr().lock();
+        render::frames(&mut err, &sources, &errors)?;
+    }
+    let first = render::json(&sources, &errors);
+    let f = &first["findings"][0];
+    Err(anyhow!(
+        "refusing to apply: strata lint found {} error(s) in the pending migrations, the first at {}:{}:{} ({}: {}); fix them, or pass --allow-unsafe to apply anyway",
+        errors.len(),
+        f["file"].as_str().unwrap_or_default(),
+        f["line"],
+        f["column"],
+        f["rule"].as_str().unwrap_or_default(),
+        f["message"].as_str().unwrap_or_default()
+    ))
+}
+
 /// A linter with the levels of `[lint] rules` in strata.toml.
 fn linter(config: &Config) -> Result<Linter> {
     let mut linter = Linter::new();

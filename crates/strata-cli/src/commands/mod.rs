@@ -31,6 +31,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
             allow_out_of_order,
             allow_missing,
             single_transaction,
+            allow_unsafe,
         } => {
             let policy = strata::Policy::default()
                 .allow_out_of_order(allow_out_of_order)
@@ -39,7 +40,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
             let target = strata::Target::Up {
                 to: to.as_deref().map(parse_version).transpose()?,
             };
-            up::run(&config, target, policy, dry_run).await
+            up::run(&config, target, policy, dry_run, allow_unsafe).await
         }
         Command::Down {
             count,

@@ -5,9 +5,18 @@ use crate::config::Config;
 use anyhow::Result;
 use strata::{Executor, Policy, Target};
 
-pub async fn run(config: &Config, target: Target, policy: Policy, dry_run: bool) -> Result<i32> {
+pub async fn run(
+    config: &Config,
+    target: Target,
+    policy: Policy,
+    dry_run: bool,
+    allow_unsafe: bool,
+) -> Result<i32> {
     let migrations = load(config)?;
     let mut driver = connect(config).await?;
+    if !allow_unsafe {
+        super::lint::preflight(config, &migrations, driver.as_mut(), &target, &policy).await?;
+    }
     let mut executor =
         Executor::new(driver.as_mut(), options(config)).with_events(progress(config));
     let report = if dry_run {

@@ -76,6 +76,16 @@ pub fn text(
     findings: &[Finding],
     checked: usize,
 ) -> std::io::Result<()> {
+    frames(out, sources, findings)?;
+    writeln!(out, "{}", summary(findings, checked))
+}
+
+/// One code frame per finding.
+pub fn frames(
+    out: &mut dyn Write,
+    sources: &[Source<'_>],
+    findings: &[Finding],
+) -> std::io::Result<()> {
     let renderer = if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
         Renderer::styled()
     } else {
@@ -115,7 +125,7 @@ pub fn text(
         }
         writeln!(out, "{}\n", renderer.render(&[group]))?;
     }
-    writeln!(out, "{}", summary(findings, checked))
+    Ok(())
 }
 
 /// `Checked 3 file(s): 1 error, 2 warnings.`

@@ -213,3 +213,40 @@ fn with_a_database_only_pending_migrations_are_linted() {
     strata(&db, &["up"]).ok();
     strata(&db, &["lint"]).ok().says(&["Nothing to lint"]);
 }
+
+#[test]
+fn up_refuses_error_findings_on_postgres_unless_allowed() {
+    let db = TestDb::new(Engine::Postgres);
+    write(
+        &db,
+        "0001_mood.sql",
+        "CREATE TYPE mood AS ENUM ('ok');\nCREATE TABLE feelings (m mood);\n",
+    );
+    strata(&db, &["up"]).ok();
+    write(
+        &db,
+        "0002_meh.sql",
+        "ALTER TYPE mood ADD VALUE 'meh';\nINSERT INTO feelings VALUES ('meh');\n",
+    );
+    strata(&db, &["up"]).code(2).says(&[
+        "error[enum-value-used-in-transaction]",
+        "refusing to apply: strata lint found 1 error(s)",
+        "migrations/0002_meh.sql:2:",
+        "--allow-unsafe",
+    ]);
+    let run = strata(&db, &["up", "--format", "json"]).code(2);
+    assert!(run.json()["error"]
+        .to_string()
+        .contains("enum-value-used-in-transaction"));
+    // Allowed, PostgreSQL itself rejects the migration.
+    strata(&db, &["up", "--allow-unsafe"])
+        .code(2)
+        .says(&["unsafe use of new value"]);
+    // Warnings do not block.
+    write(
+        &db,
+        "0002_meh.sql",
+        "ALTER TYPE mood ADD VALUE 'meh';\nCREATE INDEX feelings_m ON feelings (m);\n",
+    );
+    strata(&db, &["up"]).ok();
+}
