@@ -25,7 +25,9 @@ pub use checksum::Checksum;
 pub use driver::{Capabilities, Driver, DriverError, DriverErrorKind, LockOptions};
 pub use error::{ExecuteError, MigrationFailure, PlanError, Problem, SourceError, SourceErrorKind};
 pub use event::{Event, EventSink, NoEvents};
-pub use executor::{check_scripts, Executor, ExecutorOptions, Repair, RepairAction};
+pub use executor::{
+    check_scripts, effective_transaction, Executor, ExecutorOptions, Repair, RepairAction,
+};
 pub use history::{HistoryChange, HistoryRow, RowKey};
 pub use migration::{Migration, MigrationKind, Origin, Script, TransactionMode};
 pub use plan::{plan, Action, Direction, Plan, Policy, Step, Target};

@@ -3,7 +3,7 @@
 mod admin;
 mod preflight;
 
-pub use preflight::check_scripts;
+pub use preflight::{check_scripts, effective_transaction};
 
 pub use admin::{Repair, RepairAction};
 
@@ -123,13 +123,15 @@ impl<'a> Executor<'a> {
             }
         };
         match plan(local, &applied, target, policy) {
-            Ok(p) => {
+            Ok(mut p) => {
                 report.steps = p
                     .steps
                     .iter()
                     .map(|s| result_of(s, StepOutcome::NotRun))
                     .collect();
-                if let Err(e) = preflight::prepare(&p.steps, self.driver.capabilities().dialect) {
+                let dialect = self.driver.capabilities().dialect;
+                if let Err(e) = preflight::prepare(&mut p.steps, dialect, policy.single_transaction)
+                {
                     report.error = Some(e);
                 }
                 report.plan = Some(p);
@@ -192,8 +194,12 @@ impl<'a> Executor<'a> {
         // with nothing to do) leaves even a fresh database exactly as it was. An absent
         // history table reads as empty; it is created only when there is a step to record.
         let applied = self.driver.read_history().await?;
-        let plan = plan(local, &applied, target, policy)?;
-        let prepared = preflight::prepare(&plan.steps, self.driver.capabilities().dialect)?;
+        let mut plan = plan(local, &applied, target, policy)?;
+        let prepared = preflight::prepare(
+            &mut plan.steps,
+            self.driver.capabilities().dialect,
+            policy.single_transaction,
+        )?;
         if !plan.steps.is_empty() {
             self.driver.ensure_history().await?;
         }

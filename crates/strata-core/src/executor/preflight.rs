@@ -21,11 +21,24 @@ impl Prepared {
 /// a statement that cannot run inside a transaction in a transactional script, and transaction
 /// control inside a transactional script (a `BEGIN; ... COMMIT;` wrapper around the whole file
 /// is accepted and left out: strata's own transaction takes its place).
-pub(crate) fn prepare(steps: &[Step], dialect: Dialect) -> Result<Vec<Prepared>, ExecuteError> {
-    steps.iter().map(|s| prepare_one(s, dialect)).collect()
+///
+/// A transactional script made only of statements that cannot run inside a transaction (a file
+/// holding just `CREATE INDEX CONCURRENTLY ...`, as golang-migrate and Flyway projects write
+/// them without any directive, and as those tools run them) is not refused: its step is switched
+/// to [`TransactionMode::None`] and runs statement by statement, like a `no-transaction` one.
+/// Not within `--single-transaction` (`single`), where nothing may run outside the transaction.
+pub(crate) fn prepare(
+    steps: &mut [Step],
+    dialect: Dialect,
+    single: bool,
+) -> Result<Vec<Prepared>, ExecuteError> {
+    steps
+        .iter_mut()
+        .map(|s| prepare_one(s, dialect, single))
+        .collect()
 }
 
-fn prepare_one(step: &Step, dialect: Dialect) -> Result<Prepared, ExecuteError> {
+fn prepare_one(step: &mut Step, dialect: Dialect, single: bool) -> Result<Prepared, ExecuteError> {
     let script = &step.script;
     let statements = strata_sql::split(&script.sql, dialect).map_err(|e| {
         let mut location = script.locate(0);
@@ -71,6 +84,12 @@ fn prepare_one(step: &Step, dialect: Dialect) -> Result<Prepared, ExecuteError> 
             ),
         });
     }
+    if !single && only_statements_without_transaction(&script.sql, &statements, dialect) {
+        step.script.transaction = TransactionMode::None;
+        return Ok(Prepared {
+            statements: statements.into_iter().map(|s| s.span).collect(),
+        });
+    }
     let body = &statements[unwrapped.body];
     for st in body {
         if let Some(reason) = strata_sql::requires_no_transaction(st.text(&script.sql), dialect) {
@@ -88,6 +107,41 @@ fn prepare_one(step: &Step, dialect: Dialect) -> Result<Prepared, ExecuteError> 
     })
 }
 
+/// True when `statements` (the split `sql`) are one or more statements that all cannot run
+/// inside a transaction on `dialect`, with no transaction control among them.
+fn only_statements_without_transaction(
+    sql: &str,
+    statements: &[strata_sql::Statement],
+    dialect: Dialect,
+) -> bool {
+    !statements.is_empty()
+        && statements.iter().all(|st| {
+            st.kind == StatementKind::Other
+                && strata_sql::requires_no_transaction(st.text(sql), dialect).is_some()
+        })
+}
+
+/// How `script` runs on `dialect`: [`Script::transaction`], except that a transactional script
+/// made only of statements that cannot run inside a transaction (say, one `CREATE INDEX
+/// CONCURRENTLY`) runs without one, statement by statement (see [`Executor::run`]). Outside
+/// `--single-transaction`, which refuses such a script instead.
+///
+/// [`Script::transaction`]: crate::Script::transaction
+/// [`Executor::run`]: crate::Executor::run
+pub fn effective_transaction(script: &crate::Script, dialect: Dialect) -> TransactionMode {
+    if script.transaction == TransactionMode::None {
+        return TransactionMode::None;
+    }
+    match strata_sql::split(&script.sql, dialect) {
+        Ok(statements)
+            if only_statements_without_transaction(&script.sql, &statements, dialect) =>
+        {
+            TransactionMode::None
+        }
+        _ => script.transaction,
+    }
+}
+
 /// Checks every script of `migrations` (up and down) the way a run would before running it:
 /// each must split, and a transactional script must not hold statements that cannot run in a
 /// transaction. Returns every problem found, in migration order (`strata validate`).
@@ -97,7 +151,7 @@ pub fn check_scripts(migrations: &[crate::Migration], dialect: Dialect) -> Vec<E
         let scripts = std::iter::once((crate::Action::Apply, &m.up))
             .chain(m.down.iter().map(|d| (crate::Action::Revert, d)));
         for (action, script) in scripts {
-            let step = Step {
+            let mut step = Step {
                 action,
                 version: m.version.clone(),
                 name: m.name.clone(),
@@ -106,10 +160,47 @@ pub fn check_scripts(migrations: &[crate::Migration], dialect: Dialect) -> Vec<E
                 migration: None,
                 applied: None,
             };
-            if let Err(e) = prepare_one(&step, dialect) {
+            if let Err(e) = prepare_one(&mut step, dialect, false) {
                 problems.push(e);
             }
         }
     }
     problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Script;
+
+    fn mode(sql: &str) -> TransactionMode {
+        effective_transaction(&Script::new(sql, None, 0), Dialect::Postgres)
+    }
+
+    #[test]
+    fn a_script_of_only_statements_that_need_no_transaction_runs_without_one() {
+        use TransactionMode::{None as Outside, Transactional};
+        assert_eq!(mode("CREATE INDEX CONCURRENTLY i ON t (a)"), Outside);
+        assert_eq!(
+            mode("-- why\nDROP INDEX CONCURRENTLY IF EXISTS i;\nCREATE INDEX CONCURRENTLY j ON t (b);\n"),
+            Outside
+        );
+        // Mixed with ordinary statements it stays transactional (and is refused when run).
+        assert_eq!(
+            mode("CREATE TABLE t (a int);\nCREATE INDEX CONCURRENTLY i ON t (a);"),
+            Transactional
+        );
+        // A file that asks for a transaction keeps it (and is refused when run).
+        assert_eq!(
+            mode("BEGIN;\nCREATE INDEX CONCURRENTLY i ON t (a);\nCOMMIT;"),
+            Transactional
+        );
+        assert_eq!(mode("CREATE INDEX i ON t (a);"), Transactional);
+        assert_eq!(mode("-- nothing"), Transactional);
+        // VACUUM needs no transaction on SQLite too; CONCURRENTLY means nothing there.
+        let vacuum = Script::new("VACUUM;", None, 0);
+        assert_eq!(effective_transaction(&vacuum, Dialect::Sqlite), Outside);
+        let cic = Script::new("CREATE INDEX CONCURRENTLY i ON t (a);", None, 0);
+        assert_eq!(effective_transaction(&cic, Dialect::Sqlite), Transactional);
+    }
 }

@@ -134,6 +134,56 @@ async fn create_index_concurrently() {
     assert!(!s.db.tables().contains(&"u".to_string()));
 }
 
+/// golang-migrate and Flyway projects put `CREATE INDEX CONCURRENTLY` in a file of its own with
+/// no directive, and those tools run such a file outside a transaction. So does strata, for a
+/// file made only of such statements (up or down); a file that mixes them with other statements
+/// is still refused before anything runs.
+#[tokio::test]
+async fn a_file_of_only_concurrently_statements_runs_without_a_transaction() {
+    let s = Setup::new();
+    s.file("0001_t.up.sql", "CREATE TABLE t (id int, v text);\n");
+    s.file(
+        "0002_idx.up.sql",
+        "-- no directive\nDROP INDEX CONCURRENTLY IF EXISTS t_v;\nCREATE INDEX CONCURRENTLY t_v ON t (v);\nCREATE UNIQUE INDEX CONCURRENTLY t_id ON t (id)",
+    );
+    s.file("0002_idx.down.sql", "DROP INDEX CONCURRENTLY t_id;\nDROP INDEX CONCURRENTLY t_v;\n");
+    let (report, _) = s.up().await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+    assert_eq!(
+        s.db.query_strings("SELECT indexrelid::regclass::text || ':' || indisvalid::text FROM pg_index WHERE indrelid = 't'::regclass ORDER BY 1"),
+        ["t_id:true", "t_v:true"]
+    );
+    assert_eq!(s.history(), ["0001:applied:-", "0002:applied:-"]);
+    let mut d = s.driver().await;
+    let (report, _) = run(
+        &mut d,
+        &s.migrations(),
+        &Target::DownCount(1),
+        ExecutorOptions::default(),
+    )
+    .await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+    assert!(s
+        .db
+        .query_strings("SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = 't'::regclass")
+        .is_empty());
+    assert_eq!(s.history(), ["0001:applied:-"]);
+
+    // Mixed with an ordinary statement, it is refused as before.
+    s.file(
+        "0003_mixed.up.sql",
+        "ALTER TABLE t ADD COLUMN w text;\nCREATE INDEX CONCURRENTLY t_w ON t (w);\n",
+    );
+    let (report, _) = s.up().await;
+    match &report.error {
+        Some(ExecuteError::Preflight { location, .. }) => {
+            assert!(location.ends_with("migrations/0003_mixed.up.sql:2:1"), "{location}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(s.history(), ["0001:applied:-"]);
+}
+
 #[tokio::test]
 async fn statements_without_final_semicolon_and_comments_everywhere() {
     let s = Setup::new();
