@@ -24,6 +24,7 @@ mod ffi;
 mod linter;
 mod locks;
 mod parse;
+mod plpgsql;
 mod rule;
 pub mod rules;
 mod state;

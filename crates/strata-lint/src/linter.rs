@@ -4,7 +4,8 @@
 use crate::parse::{parse_file, ItemKind};
 use crate::rule::{Findings, Rule, Scope, Statement};
 use crate::state::{Facts, FileState};
-use crate::{locks, rules, suppress, LintContext, Severity, Violation};
+use crate::{ffi, locks, plpgsql, rules, suppress, LintContext, Severity, Violation};
+use pg_query::NodeEnum;
 use std::collections::HashMap;
 
 /// A rule id that no rule has.
@@ -88,20 +89,35 @@ impl Linter {
                 sql,
                 index,
             };
-            let facts = {
-                let scope = Scope {
-                    cx,
-                    catalog: &catalog,
-                    file: &file,
-                };
-                for rule in &active {
-                    rule.check(&stmt, &scope, &mut out);
-                }
-                Facts {
-                    blocking: locks::blocking(node, &scope),
-                    backfill: rules::backfill_in_ddl_transaction::backfill_target(node, &scope),
-                }
+            let inner = match node.as_ref() {
+                NodeEnum::DoStmt(_) => plpgsql::do_statements(sql, item.span.clone()),
+                _ => Vec::new(),
             };
+            let facts = check(&active, &stmt, cx, &catalog, &file, &mut out);
+            if !inner.is_empty() {
+                // A DO block runs as one transaction, inside the file's or on its own.
+                let outer = std::mem::replace(&mut file.in_tx, true);
+                for range in inner {
+                    let Ok(tree) = ffi::parse(&sql[range.clone()]) else {
+                        continue;
+                    };
+                    for raw in tree.stmts {
+                        let Some(node) = raw.stmt.and_then(|n| n.node) else {
+                            continue;
+                        };
+                        let stmt = Statement {
+                            node: &node,
+                            span: range.clone(),
+                            base: range.start,
+                            sql,
+                            index,
+                        };
+                        let facts = check(&active, &stmt, cx, &catalog, &file, &mut out);
+                        file.apply(&stmt, facts, &mut catalog);
+                    }
+                }
+                file.in_tx = outer;
+            }
             file.apply(&stmt, facts, &mut catalog);
         });
         suppressions.tail(sql, prev_end);
@@ -133,5 +149,24 @@ impl Linter {
             .collect();
         violations.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(a.rule.cmp(b.rule)));
         violations
+    }
+}
+
+/// Runs the rules over one statement; returns what the file's state must record about it.
+fn check(
+    active: &[&dyn Rule],
+    stmt: &Statement<'_>,
+    cx: &LintContext,
+    catalog: &crate::Catalog,
+    file: &FileState,
+    out: &mut Findings,
+) -> Facts {
+    let scope = Scope { cx, catalog, file };
+    for rule in active {
+        rule.check(stmt, &scope, out);
+    }
+    Facts {
+        blocking: locks::blocking(stmt.node, &scope),
+        backfill: rules::backfill_in_ddl_transaction::backfill_target(stmt.node, &scope),
     }
 }

@@ -101,3 +101,24 @@ fn a_large_file_is_parsed_in_chunks_with_the_same_result() {
     let errors: Vec<_> = v.iter().filter(|v| v.rule == "syntax-error").collect();
     assert_eq!(errors.len(), 1, "{errors:#?}");
 }
+
+#[test]
+fn do_blocks_lint_their_static_sql() {
+    let sql = "DO $$ BEGIN\n  ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);\nEXCEPTION WHEN duplicate_object THEN NULL;\nEND $$;";
+    assert_eq!(found(sql), [("constraint-without-not-valid", 2)]);
+    let v = lint(sql, &cx());
+    let fk = v
+        .iter()
+        .find(|v| v.rule == "constraint-without-not-valid")
+        .unwrap();
+    assert_eq!(
+        &sql[fk.span.clone()],
+        "CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id)"
+    );
+    let safe = "DO $$ BEGIN\n  ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nEXCEPTION WHEN duplicate_object THEN NULL;\nEND $$;\nDO $$ BEGIN CREATE TABLE t (a int); CREATE INDEX ON t (a); END $$;";
+    assert_eq!(found(safe), []);
+    let sql =
+        "-- strata:no-transaction\nDO $$ BEGIN CREATE INDEX CONCURRENTLY i ON users (a); END $$;";
+    let rules: Vec<&str> = lint(sql, &no_tx()).iter().map(|v| v.rule).collect();
+    assert!(rules.contains(&"concurrently-in-transaction"), "{rules:?}");
+}
