@@ -31,6 +31,7 @@ macro_rules! conformance {
                     up_applies_pending_in_order_and_down_reverts_one_by_default,
                     down_n_reverts_the_n_highest,
                     down_to_a_version_and_to_zero,
+                    down_to_zero_stops_at_the_first_failing_down,
                     down_batch_reverts_what_the_last_up_applied,
                     redo_reverts_and_applies_the_last_migration_again,
                     up_to_applies_up_to_and_including_the_version,

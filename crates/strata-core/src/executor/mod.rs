@@ -308,11 +308,15 @@ impl<'a> Executor<'a> {
                 Err((idx, e)) => {
                     let help = if single {
                         "the whole run was one transaction and was rolled back: nothing was applied. Fix the statement and run again".to_string()
+                    } else if step.action == Action::Revert {
+                        format!(
+                            "{} is still applied: its down script ran in a transaction that was rolled back, so none of it took effect. Fix the statement and run `strata down` again",
+                            step.label()
+                        )
                     } else {
                         format!(
-                            "nothing of {} was applied (its transaction was rolled back). Fix the statement and run `strata {}` again",
-                            step.label(),
-                            if step.action == Action::Revert { "down" } else { "up" }
+                            "nothing of {} was applied (its transaction was rolled back). Fix the statement and run `strata up` again",
+                            step.label()
                         )
                     };
                     return Err(migration_error(step, prep, idx + skip, e, help));

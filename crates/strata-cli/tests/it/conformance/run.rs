@@ -68,6 +68,35 @@ pub fn down_to_a_version_and_to_zero(db: &TestDb) {
     assert_eq!(db.tables(), with_history(&["a", "b", "c", "d"]));
 }
 
+/// `down --to 0` over a down script that fails: the migrations above it are reverted, the run
+/// stops at it with an error that names it and says it is still applied, and the history and the
+/// schema agree; once the down is fixed, `down --to 0` finishes.
+pub fn down_to_zero_stops_at_the_first_failing_down(db: &TestDb) {
+    four(db);
+    pair(
+        db,
+        "0002_b",
+        "CREATE TABLE b (id INTEGER PRIMARY KEY);\n",
+        "DROP TABLE b;\nDROP TABLE no_such_table;\n",
+    );
+    strata(db, &["up"]).ok();
+    strata(db, &["down", "--to", "0"]).code(2).says(&[
+        "0002_b (down) failed at statement 2",
+        "migrations/0002_b.down.sql:2:",
+        "0002_b is still applied",
+        "run `strata down` again",
+        "Reverted 2 of 4",
+    ]);
+    assert_eq!(db.tables(), with_history(&["a", "b"]));
+    assert_eq!(versions(db), applied(&["0001", "0002"]));
+    strata(db, &["status"]).ok().says(&["2 applied, 2 pending"]);
+
+    write(db, "0002_b.down.sql", "DROP TABLE b;\n");
+    strata(db, &["down", "--to", "0"]).ok().says(&["Reverted 2 of 2"]);
+    assert_eq!(db.tables(), with_history(&[]));
+    assert_eq!(versions(db), applied(&[]));
+}
+
 pub fn down_batch_reverts_what_the_last_up_applied(db: &TestDb) {
     table_pair(db, "0001_a", "a");
     table_pair(db, "0002_b", "b");
