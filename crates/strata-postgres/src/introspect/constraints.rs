@@ -1,38 +1,35 @@
 //! Table constraints: primary keys, unique, check, exclusion and foreign keys.
 
-use super::sql::{column_names, comment};
+use super::sql::comment;
 use super::tables::table_condition;
-use super::{bad_row, Ctx, Row};
+use super::{bad_row, Ctx, Reader, Row};
 use std::collections::HashMap;
 use strata_core::DriverError;
-use strata_schema::{Constraint, ConstraintKind, FkAction, ForeignKey, QualifiedName, Schema};
+use strata_schema::{Constraint, ConstraintKind, FkAction, ForeignKey, QualifiedName};
 
 /// Constraints defined on the table itself: those a partition or child table inherits
 /// (`conislocal` false) or that were cloned from a partitioned table's (`conparentid`) are
 /// the parent's.
 pub(crate) fn sql(ctx: &Ctx) -> String {
     let nulls = if ctx.version >= 150000 {
-        "(SELECT ix.indnullsnotdistinct FROM pg_index ix WHERE ix.indexrelid = con.conindid)"
+        "ix.indnullsnotdistinct"
     } else {
         "false"
     };
     format!(
         "SELECT n.nspname, c.relname, con.conname, con.contype, con.condeferrable, \
-         con.condeferred, con.convalidated, {keys}, \
-         (SELECT {include} FROM pg_index ix WHERE ix.indexrelid = con.conindid), \
-         {nulls}, pg_get_expr(con.conbin, con.conrelid), con.connoinherit, \
-         CASE WHEN con.contype = 'x' THEN pg_get_constraintdef(con.oid) END, \
-         fn.nspname, fc.relname, {fkeys}, con.confupdtype, con.confdeltype, con.confmatchtype, \
-         {comment} \
+         con.condeferred, con.convalidated, con.conrelid::text, con.conkey::text, \
+         ix.indkey::text, ix.indnkeyatts, {nulls}, pg_get_expr(con.conbin, con.conrelid), \
+         con.connoinherit, CASE WHEN con.contype = 'x' THEN pg_get_constraintdef(con.oid) END, \
+         fn.nspname, fc.relname, con.confrelid::text, con.confkey::text, con.confupdtype, \
+         con.confdeltype, con.confmatchtype, {comment} \
          FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid \
          JOIN pg_namespace n ON n.oid = c.relnamespace \
+         LEFT JOIN pg_index ix ON ix.indexrelid = con.conindid AND con.contype IN ('p', 'u') \
          LEFT JOIN pg_class fc ON fc.oid = con.confrelid \
          LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace \
          WHERE con.contype IN ('p', 'u', 'c', 'x', 'f') AND con.conislocal \
          AND con.conparentid = 0 AND {cond} ORDER BY 1, 2, 3",
-        keys = column_names("con.conrelid", "con.conkey", None),
-        include = column_names("ix.indrelid", "ix.indkey::int2[]", Some("ix.indnkeyatts")),
-        fkeys = column_names("con.confrelid", "con.confkey", None),
         comment = comment("pg_constraint", "con.oid", "0"),
         cond = table_condition(ctx),
     )
@@ -48,8 +45,9 @@ fn action(code: &str) -> FkAction {
     }
 }
 
-pub(crate) fn read(rows: Vec<Row<'_>>, schema: &mut Schema) -> Result<(), DriverError> {
-    let index: HashMap<QualifiedName, usize> = schema
+pub(crate) fn read(rows: Vec<Row<'_>>, reader: &mut Reader) -> Result<(), DriverError> {
+    let index: HashMap<QualifiedName, usize> = reader
+        .schema
         .tables
         .iter()
         .enumerate()
@@ -60,31 +58,34 @@ pub(crate) fn read(rows: Vec<Row<'_>>, schema: &mut Schema) -> Result<(), Driver
         let Some(&i) = index.get(&table) else {
             return Err(bad_row(format!("a constraint of unknown table {table}")));
         };
-        let columns: Vec<String> = r.json(7)?;
-        let include: Vec<String> = r.json(8)?;
+        let oid = r.text(7);
+        let columns = reader.column_names(&oid, &r.text(8), 0);
+        let key_count = r.opt(10).and_then(|n| n.parse().ok()).unwrap_or(usize::MAX);
+        let include = reader.column_names(&oid, &r.text(9), key_count);
         let kind = match r.text(3).as_str() {
             "p" => ConstraintKind::PrimaryKey { columns, include },
             "u" => ConstraintKind::Unique {
                 columns,
                 include,
-                nulls_not_distinct: r.flag(9),
+                nulls_not_distinct: r.flag(11),
             },
             "c" => ConstraintKind::Check {
-                expression: r.text(10),
-                no_inherit: r.flag(11),
+                expression: r.text(12),
+                no_inherit: r.flag(13),
             },
             "x" => ConstraintKind::Exclusion {
-                definition: r.text(12),
+                definition: r.text(14),
             },
             _ => {
+                let referenced = reader.column_names(&r.text(17), &r.text(18), 0);
                 let mut fk = ForeignKey::new(
                     columns,
-                    QualifiedName::new(r.text(13), r.text(14)),
-                    r.json(15)?,
+                    QualifiedName::new(r.text(15), r.text(16)),
+                    referenced,
                 );
-                fk.on_update = action(&r.text(16));
-                fk.on_delete = action(&r.text(17));
-                fk.match_full = r.text(18) == "f";
+                fk.on_update = action(&r.text(19));
+                fk.on_delete = action(&r.text(20));
+                fk.match_full = r.text(21) == "f";
                 ConstraintKind::ForeignKey(fk)
             }
         };
@@ -92,8 +93,8 @@ pub(crate) fn read(rows: Vec<Row<'_>>, schema: &mut Schema) -> Result<(), Driver
         c.deferrable = r.flag(4);
         c.initially_deferred = r.flag(5);
         c.valid = r.flag(6);
-        c.comment = r.opt(19);
-        schema.tables[i].constraints.push(c);
+        c.comment = r.opt(22);
+        reader.schema.tables[i].constraints.push(c);
     }
     Ok(())
 }

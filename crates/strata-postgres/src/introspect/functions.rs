@@ -2,9 +2,9 @@
 
 use super::namespaces::read_grants;
 use super::sql::{comment, grants, not_extension_member};
-use super::{Ctx, Row};
+use super::{Ctx, Reader, Row};
 use strata_core::DriverError;
-use strata_schema::{Function, FunctionKind, Parallel, QualifiedName, Schema, Volatility};
+use strata_schema::{Function, FunctionKind, Parallel, QualifiedName, Volatility};
 
 pub(crate) fn sql(ctx: &Ctx) -> String {
     // SQL-standard bodies (BEGIN ATOMIC / RETURN) exist from PostgreSQL 14.
@@ -30,7 +30,8 @@ pub(crate) fn sql(ctx: &Ctx) -> String {
     )
 }
 
-pub(crate) fn read(rows: Vec<Row<'_>>, schema: &mut Schema) -> Result<(), DriverError> {
+pub(crate) fn read(rows: Vec<Row<'_>>, reader: &mut Reader) -> Result<(), DriverError> {
+    let schema = &mut reader.schema;
     for r in rows {
         let mut f = Function::new(
             QualifiedName::new(r.text(0), r.text(1)),

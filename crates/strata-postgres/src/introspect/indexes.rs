@@ -1,9 +1,9 @@
 //! Indexes that are not part of a constraint.
 
-use super::sql::{balanced, column_names, comment, not_extension_member, split_top_level};
-use super::{bad_row, Ctx, Row};
+use super::sql::{balanced, comment, not_extension_member, split_top_level};
+use super::{bad_row, Ctx, Reader, Row};
 use strata_core::DriverError;
-use strata_schema::{Index, QualifiedName, Schema};
+use strata_schema::{Index, QualifiedName};
 
 /// Indexes of covered tables and materialized views, except those behind a primary key,
 /// unique or exclusion constraint (they are the constraint) and the partitions of a
@@ -16,7 +16,8 @@ pub(crate) fn sql(ctx: &Ctx) -> String {
     };
     format!(
         "SELECT n.nspname, i.relname, c.relname, x.indisunique, am.amname, \
-         pg_get_indexdef(i.oid), {include}, pg_get_expr(x.indpred, x.indrelid), {nulls}, \
+         pg_get_indexdef(i.oid), x.indrelid::text, x.indkey::text, x.indnkeyatts, \
+         pg_get_expr(x.indpred, x.indrelid), {nulls}, \
          coalesce(array_to_json(i.reloptions), '[]')::text, {comment} \
          FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid \
          JOIN pg_class c ON c.oid = x.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
@@ -25,14 +26,13 @@ pub(crate) fn sql(ctx: &Ctx) -> String {
          AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.oid \
            AND k.conrelid = c.oid AND k.contype IN ('p', 'u', 'x')) \
          ORDER BY 1, 2",
-        include = column_names("x.indrelid", "x.indkey::int2[]", Some("x.indnkeyatts")),
         comment = comment("pg_class", "i.oid", "0"),
         ok = ctx.relation_ok("n.nspname", "c.relname"),
         member = not_extension_member("pg_class", "c.oid"),
     )
 }
 
-pub(crate) fn read(rows: Vec<Row<'_>>, schema: &mut Schema) -> Result<(), DriverError> {
+pub(crate) fn read(rows: Vec<Row<'_>>, reader: &mut Reader) -> Result<(), DriverError> {
     for r in rows {
         let name = QualifiedName::new(r.text(0), r.text(1));
         let table = QualifiedName::new(r.text(0), r.text(2));
@@ -43,12 +43,13 @@ pub(crate) fn read(rows: Vec<Row<'_>>, schema: &mut Schema) -> Result<(), Driver
         let mut ix = Index::new(name, table, elements);
         ix.unique = r.flag(3);
         ix.method = method;
-        ix.include = r.json(6)?;
-        ix.predicate = r.opt(7);
-        ix.nulls_not_distinct = r.flag(8);
-        ix.options = r.json(9)?;
-        ix.comment = r.opt(10);
-        schema.indexes.push(ix);
+        let key_count = r.int(8)? as usize;
+        ix.include = reader.column_names(&r.text(6), &r.text(7), key_count);
+        ix.predicate = r.opt(9);
+        ix.nulls_not_distinct = r.flag(10);
+        ix.options = r.json(11)?;
+        ix.comment = r.opt(12);
+        reader.schema.indexes.push(ix);
     }
     Ok(())
 }

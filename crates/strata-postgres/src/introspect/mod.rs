@@ -59,6 +59,7 @@ pub(crate) async fn introspect_client(
     }
     let ctx = Ctx::new(filter, version_num)?;
     let families: Vec<Family> = vec![
+        (attributes_sql(), read_attributes),
         (namespaces::schemas_sql(&ctx), namespaces::read_schemas),
         (
             namespaces::extensions_sql(&ctx),
@@ -78,7 +79,8 @@ pub(crate) async fn introspect_client(
         (policies::sql(&ctx), policies::read),
     ];
     let mut batch = String::from(
-        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\nSET LOCAL search_path = '';\n",
+        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\nSET LOCAL search_path = '';\n\
+         SET LOCAL max_parallel_workers_per_gather = 0;\nSET LOCAL jit = off;\n",
     );
     for (sql, _) in &families {
         batch.push_str(sql);
@@ -94,7 +96,9 @@ pub(crate) async fn introspect_client(
             return Err(err);
         }
     };
-    // Result sets in order: BEGIN and SET complete without rows, then one per family.
+    // Parallel workers and JIT compilation cost more than they save on catalog queries: a
+    // worker starts with cold caches, and JIT compiles for plans the planner misjudges.
+    // Result sets in order: BEGIN and the four SETs complete without rows, then one per family.
     let mut sets: Vec<Vec<SimpleQueryRow>> = vec![Vec::new()];
     for m in messages {
         match m {
@@ -103,11 +107,12 @@ pub(crate) async fn introspect_client(
             _ => {}
         }
     }
-    let mut schema = Schema::new();
+    let mut reader = Reader::default();
     for (i, (_, read)) in families.iter().enumerate() {
-        let rows = sets.get(i + 2).map(Vec::as_slice).unwrap_or(&[]);
-        read(rows.iter().map(Row).collect(), &mut schema)?;
+        let rows = sets.get(i + 4).map(Vec::as_slice).unwrap_or(&[]);
+        read(rows.iter().map(Row).collect(), &mut reader)?;
     }
+    let mut schema = reader.schema;
     finish(&mut schema, filter);
     Ok(schema)
 }
@@ -115,8 +120,46 @@ pub(crate) async fn introspect_client(
 /// The SQL of one object family and the function that reads its rows.
 type Family = (
     String,
-    fn(Vec<Row<'_>>, &mut Schema) -> Result<(), DriverError>,
+    fn(Vec<Row<'_>>, &mut Reader) -> Result<(), DriverError>,
 );
+
+/// What the readers fill, and the column names of every relation, so that the other queries
+/// can return attribute numbers (`conkey`, `indkey`, `tgattr`) instead of looking names up row
+/// by row on the server, which costs more than the rest of the query.
+#[derive(Default)]
+pub(crate) struct Reader {
+    pub schema: Schema,
+    attributes: std::collections::HashMap<(String, i64), String>,
+}
+
+impl Reader {
+    /// The names of columns `numbers` (`{1,2}` or `1 2`, as the server prints `int2[]` and
+    /// `int2vector`) of relation `oid`; `skip` leading numbers are left out.
+    pub fn column_names(&self, oid: &str, numbers: &str, skip: usize) -> Vec<String> {
+        numbers
+            .trim_matches(|c| c == '{' || c == '}')
+            .split([',', ' '])
+            .filter_map(|n| n.parse::<i64>().ok())
+            .skip(skip)
+            .filter_map(|n| self.attributes.get(&(oid.to_string(), n)).cloned())
+            .collect()
+    }
+}
+
+fn attributes_sql() -> String {
+    "SELECT a.attrelid::text, a.attnum, a.attname FROM pg_attribute a \
+     JOIN pg_class c ON c.oid = a.attrelid \
+     WHERE c.relkind IN ('r', 'p', 'm', 'v', 'f') AND a.attnum > 0 AND NOT a.attisdropped"
+        .into()
+}
+
+fn read_attributes(rows: Vec<Row<'_>>, reader: &mut Reader) -> Result<(), DriverError> {
+    reader.attributes.reserve(rows.len());
+    for r in rows {
+        reader.attributes.insert((r.text(0), r.int(1)?), r.text(2));
+    }
+    Ok(())
+}
 
 /// Sorts everything, and hides the schema of an excluded table (strata's own history schema)
 /// when nothing else is in it.

@@ -1,9 +1,9 @@
 //! Schemas and extensions.
 
 use super::sql::{comment, grants, not_extension_member};
-use super::{Ctx, Row};
+use super::{Ctx, Reader, Row};
 use strata_core::DriverError;
-use strata_schema::{Extension, Grant, Namespace, Schema};
+use strata_schema::{Extension, Grant, Namespace};
 
 pub(crate) fn schemas_sql(ctx: &Ctx) -> String {
     format!(
@@ -16,7 +16,8 @@ pub(crate) fn schemas_sql(ctx: &Ctx) -> String {
     )
 }
 
-pub(crate) fn read_schemas(rows: Vec<Row<'_>>, schema: &mut Schema) -> Result<(), DriverError> {
+pub(crate) fn read_schemas(rows: Vec<Row<'_>>, reader: &mut Reader) -> Result<(), DriverError> {
+    let schema = &mut reader.schema;
     for r in rows {
         let mut n = Namespace::new(r.text(0));
         n.comment = r.opt(1);
@@ -38,7 +39,8 @@ pub(crate) fn extensions_sql(ctx: &Ctx) -> String {
     )
 }
 
-pub(crate) fn read_extensions(rows: Vec<Row<'_>>, schema: &mut Schema) -> Result<(), DriverError> {
+pub(crate) fn read_extensions(rows: Vec<Row<'_>>, reader: &mut Reader) -> Result<(), DriverError> {
+    let schema = &mut reader.schema;
     for r in rows {
         let mut e = Extension::new(r.text(0), r.text(1));
         e.version = r.text(2);

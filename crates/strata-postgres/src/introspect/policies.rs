@@ -1,9 +1,9 @@
 //! Row-level security policies.
 
 use super::sql::comment;
-use super::{Ctx, Row};
+use super::{Ctx, Reader, Row};
 use strata_core::DriverError;
-use strata_schema::{Policy, PolicyCommand, QualifiedName, Schema};
+use strata_schema::{Policy, PolicyCommand, QualifiedName};
 
 pub(crate) fn sql(ctx: &Ctx) -> String {
     format!(
@@ -18,7 +18,8 @@ pub(crate) fn sql(ctx: &Ctx) -> String {
     )
 }
 
-pub(crate) fn read(rows: Vec<Row<'_>>, schema: &mut Schema) -> Result<(), DriverError> {
+pub(crate) fn read(rows: Vec<Row<'_>>, reader: &mut Reader) -> Result<(), DriverError> {
+    let schema = &mut reader.schema;
     for r in rows {
         let mut p = Policy::new(r.text(2), QualifiedName::new(r.text(0), r.text(1)));
         p.permissive = r.flag(3);

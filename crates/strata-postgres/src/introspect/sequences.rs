@@ -2,9 +2,9 @@
 
 use super::namespaces::read_grants;
 use super::sql::{comment, grants, not_extension_member};
-use super::{Ctx, Row};
+use super::{Ctx, Reader, Row};
 use strata_core::DriverError;
-use strata_schema::{QualifiedName, Schema, Sequence};
+use strata_schema::{QualifiedName, Sequence};
 
 pub(crate) fn sql(ctx: &Ctx) -> String {
     format!(
@@ -28,7 +28,8 @@ pub(crate) fn sql(ctx: &Ctx) -> String {
     )
 }
 
-pub(crate) fn read(rows: Vec<Row<'_>>, schema: &mut Schema) -> Result<(), DriverError> {
+pub(crate) fn read(rows: Vec<Row<'_>>, reader: &mut Reader) -> Result<(), DriverError> {
+    let schema = &mut reader.schema;
     for r in rows {
         let mut s = Sequence::new(QualifiedName::new(r.text(0), r.text(1)));
         s.comment = r.opt(2);

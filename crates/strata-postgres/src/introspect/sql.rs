@@ -123,19 +123,6 @@ pub(crate) fn grants(acl: &str, kind: char, owner: &str, catalog: &str, oid: &st
     )
 }
 
-/// A JSON array of the names of `columns` (an `int2[]` of attribute numbers) of relation `rel`,
-/// in order; `from` skips the first positions (1-based ordinality greater than `from`).
-pub(crate) fn column_names(rel: &str, columns: &str, after: Option<&str>) -> String {
-    let filter = after
-        .map(|a| format!(" WHERE k.i > {a}"))
-        .unwrap_or_default();
-    format!(
-        "(SELECT coalesce(json_agg(at.attname ORDER BY k.i), '[]')::text \
-         FROM unnest({columns}) WITH ORDINALITY k(n, i) \
-         JOIN pg_attribute at ON at.attrelid = {rel} AND at.attnum = k.n{filter})"
-    )
-}
-
 /// The text inside the parentheses that open at byte `open` of `text` (which must be `(`),
 /// and the byte just after the closing one. Quoted identifiers and strings are skipped.
 pub(crate) fn balanced(text: &str, open: usize) -> Option<(&str, usize)> {

@@ -2,10 +2,10 @@
 
 use super::namespaces::read_grants;
 use super::sql::{collation, comment, grants, not_extension_member};
-use super::{bad_row, Ctx, Row};
+use super::{bad_row, Ctx, Reader, Row};
 use std::collections::HashMap;
 use strata_core::DriverError;
-use strata_schema::{Column, Identity, PartitionOf, QualifiedName, Schema, Table};
+use strata_schema::{Column, Identity, PartitionOf, QualifiedName, Table};
 
 /// The condition that picks the tables strata reports (`c` is the `pg_class` row, `n` its
 /// schema).
@@ -37,7 +37,8 @@ pub(crate) fn tables_sql(ctx: &Ctx) -> String {
     )
 }
 
-pub(crate) fn read_tables(rows: Vec<Row<'_>>, schema: &mut Schema) -> Result<(), DriverError> {
+pub(crate) fn read_tables(rows: Vec<Row<'_>>, reader: &mut Reader) -> Result<(), DriverError> {
+    let schema = &mut reader.schema;
     for r in rows {
         let mut t = Table::new(QualifiedName::new(r.text(0), r.text(1)));
         t.comment = r.opt(2);
@@ -73,7 +74,7 @@ pub(crate) fn columns_sql(ctx: &Ctx) -> String {
          CASE WHEN a.attidentity <> '' THEN (SELECT json_build_array(s.seqstart, s.seqincrement, \
            s.seqmin, s.seqmax, s.seqcache, s.seqcycle) FROM pg_depend d \
            JOIN pg_sequence s ON s.seqrelid = d.objid WHERE d.classid = 'pg_class'::regclass \
-           AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype = 'i')::text END \
+           AND d.refclassid = 'pg_class'::regclass AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype = 'i')::text END \
          FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
          JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type ty ON ty.oid = a.atttypid \
          LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum \
@@ -85,7 +86,8 @@ pub(crate) fn columns_sql(ctx: &Ctx) -> String {
     )
 }
 
-pub(crate) fn read_columns(rows: Vec<Row<'_>>, schema: &mut Schema) -> Result<(), DriverError> {
+pub(crate) fn read_columns(rows: Vec<Row<'_>>, reader: &mut Reader) -> Result<(), DriverError> {
+    let schema = &mut reader.schema;
     let index: HashMap<QualifiedName, usize> = schema
         .tables
         .iter()

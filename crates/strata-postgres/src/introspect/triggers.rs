@@ -1,10 +1,10 @@
 //! Triggers (not the internal ones behind foreign keys, nor partitions' clones of a
 //! partitioned table's trigger).
 
-use super::sql::{balanced, column_names, comment, not_extension_member};
-use super::{Ctx, Row};
+use super::sql::{balanced, comment, not_extension_member};
+use super::{Ctx, Reader, Row};
 use strata_core::DriverError;
-use strata_schema::{QualifiedName, Schema, Trigger};
+use strata_schema::{QualifiedName, Trigger};
 
 pub(crate) fn sql(ctx: &Ctx) -> String {
     let clone = if ctx.version >= 130000 {
@@ -13,21 +13,21 @@ pub(crate) fn sql(ctx: &Ctx) -> String {
         ""
     };
     format!(
-        "SELECT n.nspname, c.relname, t.tgname, t.tgtype, {columns}, pg_get_triggerdef(t.oid), \
+        "SELECT n.nspname, c.relname, t.tgname, t.tgtype, t.tgattr::text, pg_get_triggerdef(t.oid), \
          fn.nspname, f.proname, encode(t.tgargs, 'hex'), t.tgoldtable, t.tgnewtable, \
-         t.tgconstraint <> 0, t.tgdeferrable, t.tginitdeferred, t.tgenabled, {comment} \
+         t.tgconstraint <> 0, t.tgdeferrable, t.tginitdeferred, t.tgenabled, {comment}, \
+         t.tgrelid::text \
          FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid \
          JOIN pg_namespace n ON n.oid = c.relnamespace \
          JOIN pg_proc f ON f.oid = t.tgfoid JOIN pg_namespace fn ON fn.oid = f.pronamespace \
          WHERE NOT t.tgisinternal{clone} AND {ok} AND {member} ORDER BY 1, 2, 3",
-        columns = column_names("t.tgrelid", "t.tgattr::int2[]", None),
         comment = comment("pg_trigger", "t.oid", "0"),
         ok = ctx.relation_ok("n.nspname", "c.relname"),
         member = not_extension_member("pg_class", "c.oid"),
     )
 }
 
-pub(crate) fn read(rows: Vec<Row<'_>>, schema: &mut Schema) -> Result<(), DriverError> {
+pub(crate) fn read(rows: Vec<Row<'_>>, reader: &mut Reader) -> Result<(), DriverError> {
     for r in rows {
         let bits = r.int(3)?;
         let mut events = Vec::new();
@@ -56,7 +56,7 @@ pub(crate) fn read(rows: Vec<Row<'_>>, schema: &mut Schema) -> Result<(), Driver
             "AFTER"
         }
         .into();
-        t.update_columns = r.json(4)?;
+        t.update_columns = reader.column_names(&r.text(16), &r.text(4), 0);
         t.when = when_condition(&r.text(5));
         t.arguments = arguments(&r.text(8));
         t.old_table = r.opt(9);
@@ -72,7 +72,7 @@ pub(crate) fn read(rows: Vec<Row<'_>>, schema: &mut Schema) -> Result<(), Driver
         }
         .into();
         t.comment = r.opt(15);
-        schema.triggers.push(t);
+        reader.schema.triggers.push(t);
     }
     Ok(())
 }

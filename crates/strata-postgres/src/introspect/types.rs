@@ -2,11 +2,9 @@
 
 use super::namespaces::read_grants;
 use super::sql::{collation, comment, grants, not_extension_member};
-use super::{Ctx, Row};
+use super::{Ctx, Reader, Row};
 use strata_core::DriverError;
-use strata_schema::{
-    Attribute, CompositeType, Domain, DomainCheck, EnumType, QualifiedName, Schema,
-};
+use strata_schema::{Attribute, CompositeType, Domain, DomainCheck, EnumType, QualifiedName};
 
 fn type_sql(ctx: &Ctx, columns: &str, condition: &str) -> String {
     format!(
@@ -29,7 +27,8 @@ pub(crate) fn enums_sql(ctx: &Ctx) -> String {
     )
 }
 
-pub(crate) fn read_enums(rows: Vec<Row<'_>>, schema: &mut Schema) -> Result<(), DriverError> {
+pub(crate) fn read_enums(rows: Vec<Row<'_>>, reader: &mut Reader) -> Result<(), DriverError> {
+    let schema = &mut reader.schema;
     for r in rows {
         let labels: Vec<String> = r.json(4)?;
         let mut e = EnumType::new(QualifiedName::new(r.text(0), r.text(1)), labels);
@@ -55,7 +54,8 @@ pub(crate) fn composites_sql(ctx: &Ctx) -> String {
     )
 }
 
-pub(crate) fn read_composites(rows: Vec<Row<'_>>, schema: &mut Schema) -> Result<(), DriverError> {
+pub(crate) fn read_composites(rows: Vec<Row<'_>>, reader: &mut Reader) -> Result<(), DriverError> {
+    let schema = &mut reader.schema;
     for r in rows {
         let raw: Vec<(String, String, Option<String>)> = r.json(4)?;
         let attributes = raw
@@ -88,7 +88,8 @@ pub(crate) fn domains_sql(ctx: &Ctx) -> String {
     type_sql(ctx, &columns, "t.typtype = 'd'")
 }
 
-pub(crate) fn read_domains(rows: Vec<Row<'_>>, schema: &mut Schema) -> Result<(), DriverError> {
+pub(crate) fn read_domains(rows: Vec<Row<'_>>, reader: &mut Reader) -> Result<(), DriverError> {
+    let schema = &mut reader.schema;
     for r in rows {
         let mut d = Domain::new(QualifiedName::new(r.text(0), r.text(1)), r.text(4));
         d.comment = r.opt(2);

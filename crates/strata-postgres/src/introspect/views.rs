@@ -2,9 +2,9 @@
 
 use super::namespaces::read_grants;
 use super::sql::{comment, grants, not_extension_member};
-use super::{Ctx, Row};
+use super::{Ctx, Reader, Row};
 use strata_core::DriverError;
-use strata_schema::{QualifiedName, Schema, View};
+use strata_schema::{QualifiedName, View};
 
 pub(crate) fn sql(ctx: &Ctx) -> String {
     format!(
@@ -19,7 +19,8 @@ pub(crate) fn sql(ctx: &Ctx) -> String {
     )
 }
 
-pub(crate) fn read(rows: Vec<Row<'_>>, schema: &mut Schema) -> Result<(), DriverError> {
+pub(crate) fn read(rows: Vec<Row<'_>>, reader: &mut Reader) -> Result<(), DriverError> {
+    let schema = &mut reader.schema;
     for r in rows {
         let definition = r.text(5);
         let definition = definition.trim_end().trim_end_matches(';').trim_end();
