@@ -5,7 +5,10 @@ use crate::ffi::{self, ParseError};
 use crate::text::{chunk_ends, content_end, skip_trivia};
 use pg_query::protobuf::ParseResult;
 use pg_query::NodeEnum;
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 
 /// Files smaller than this are parsed in one call.
 const PARALLEL_MIN: usize = 64 * 1024;
@@ -16,8 +19,8 @@ const CHUNK: usize = 16 * 1024;
 const MAX_MERGE: usize = 64;
 /// How many following chunks a chunk whose last statement is unfinished may absorb.
 const MAX_MERGE_CHUNKS: usize = 8;
-/// Chunks per thread in one parallel batch.
-const BATCH_PER_THREAD: usize = 4;
+/// Parsed chunks per worker that may wait to be handed over.
+const IN_FLIGHT_PER_THREAD: usize = 4;
 
 /// One statement of a file, or a stretch the parser rejected.
 #[derive(Debug)]
@@ -41,9 +44,10 @@ pub(crate) enum ItemKind {
 
 /// Parses a whole file and hands each item, in order, to `emit`.
 ///
-/// Chunks are parsed in parallel a batch at a time and each tree is handed over as soon as its
-/// batch is done, so memory holds the trees of one batch, not of the whole file (a parse tree
-/// takes about a hundred times the bytes of its text).
+/// Large files are cut into chunks that worker threads parse while this thread hands the
+/// finished ones over in order (so the caller's work overlaps the parsing), and each tree is
+/// dropped by the caller once used: memory holds the trees of the chunks in flight, not of the
+/// whole file (a parse tree takes about a hundred times the bytes of its text).
 pub(crate) fn parse_file(sql: &str, mut emit: impl FnMut(Item)) {
     let ends = if sql.len() < PARALLEL_MIN {
         vec![sql.len()]
@@ -58,84 +62,85 @@ pub(crate) fn parse_file(sql: &str, mut emit: impl FnMut(Item)) {
             Some(r)
         })
         .collect();
-    let batch = threads() * BATCH_PER_THREAD;
+    let workers = threads().min(ranges.len().saturating_sub(1));
+    if workers == 0 {
+        assemble(
+            sql,
+            &ranges,
+            |i| ffi::parse(&sql[ranges[i].clone()]),
+            &mut emit,
+        );
+        return;
+    }
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        let (tx, rx) = mpsc::sync_channel(workers * IN_FLIGHT_PER_THREAD);
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let (next, ranges) = (&next, &ranges);
+            s.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(r) = ranges.get(i) else { break };
+                if tx.send((i, ffi::parse(&sql[r.clone()]))).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        let mut arrived: HashMap<usize, Result<ParseResult, ParseError>> = HashMap::new();
+        let take = |i: usize| loop {
+            if let Some(r) = arrived.remove(&i) {
+                return r;
+            }
+            match rx.recv() {
+                // Results of chunks already absorbed into a merged parse are dropped.
+                Ok((j, r)) if j >= i => {
+                    arrived.insert(j, r);
+                }
+                Ok(_) => {}
+                // A worker panicked: parse here.
+                Err(_) => return ffi::parse(&sql[ranges[i].clone()]),
+            }
+        };
+        assemble(sql, &ranges, take, &mut emit);
+    });
+}
+
+/// Hands over the items of each chunk in order, given each chunk's parse result (`result(i)` is
+/// called once per chunk, in increasing order, skipping chunks absorbed by a merge).
+fn assemble(
+    sql: &str,
+    ranges: &[Range<usize>],
+    mut result: impl FnMut(usize) -> Result<ParseResult, ParseError>,
+    emit: &mut impl FnMut(Item),
+) {
     let mut i = 0;
     while i < ranges.len() {
-        let batch_start = i;
-        let batch_end = (i + batch).min(ranges.len());
-        let mut results = parse_all(sql, &ranges[batch_start..batch_end]);
-        while i < batch_end {
-            let first = i;
-            let mut range = ranges[i].clone();
-            let mut result = results[i - batch_start]
-                .take()
-                .unwrap_or_else(|| ffi::parse(&sql[range.clone()]));
-            // A statement cut in two by a chunk boundary: parse the chunks together.
-            while matches!(&result, Err(e) if at_end(e, &sql[range.clone()]))
-                && i + 1 < ranges.len()
-                && i - first < MAX_MERGE_CHUNKS
-            {
-                i += 1;
-                range = range.start..ranges[i].end;
-                result = ffi::parse(&sql[range.clone()]);
-            }
-            let mut items = Vec::new();
-            match result {
-                Ok(tree) => push_tree(sql, range, tree, &mut items),
-                Err(_) => parse_pieces(sql, range, &mut items),
-            }
-            items.into_iter().for_each(&mut emit);
+        let first = i;
+        let mut range = ranges[i].clone();
+        let mut parsed = result(i);
+        // A statement cut in two by a chunk boundary: parse the chunks together.
+        while matches!(&parsed, Err(e) if at_end(e, &sql[range.clone()]))
+            && i + 1 < ranges.len()
+            && i - first < MAX_MERGE_CHUNKS
+        {
             i += 1;
+            range = range.start..ranges[i].end;
+            parsed = ffi::parse(&sql[range.clone()]);
         }
+        let mut items = Vec::new();
+        match parsed {
+            Ok(tree) => push_tree(sql, range, tree, &mut items),
+            Err(_) => parse_pieces(sql, range, &mut items),
+        }
+        items.into_iter().for_each(&mut *emit);
+        i += 1;
     }
 }
 
 /// How many threads parse.
 fn threads() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
-}
-
-/// Parses the chunks on all available cores.
-fn parse_all(sql: &str, ranges: &[Range<usize>]) -> Vec<Option<Result<ParseResult, ParseError>>> {
-    let threads = threads().min(ranges.len());
-    if threads <= 1 {
-        return ranges
-            .iter()
-            .map(|r| Some(ffi::parse(&sql[r.clone()])))
-            .collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<Option<Result<ParseResult, ParseError>>> =
-        (0..ranges.len()).map(|_| None).collect();
-    let done: Vec<Vec<(usize, Result<ParseResult, ParseError>)>> = std::thread::scope(|s| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut out = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(r) = ranges.get(i) else { break };
-                        out.push((i, ffi::parse(&sql[r.clone()])));
-                    }
-                    out
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| w.join().unwrap_or_default())
-            .collect()
-    });
-    for (i, r) in done.into_iter().flatten() {
-        results[i] = Some(r);
-    }
-    // A worker that panicked left holes: parse those here.
-    for (i, slot) in results.iter_mut().enumerate() {
-        if slot.is_none() {
-            *slot = Some(ffi::parse(&sql[ranges[i].clone()]));
-        }
-    }
-    results
 }
 
 /// Whether the parser stopped at the end of the text (the statement is unfinished, not wrong).
