@@ -22,7 +22,7 @@ pub async fn run(
         .map(|r| {
             let what = match r.action {
                 RepairAction::Resolved => "dirty migration marked applied",
-                RepairAction::Forgotten => "dirty migration removed from the history",
+                RepairAction::Forgotten => "removed from the history (nothing was run)",
                 _ => "new checksum accepted",
             };
             format!("{} ({}): {what}", r.version, r.name)

@@ -170,7 +170,7 @@ fn up_slot<'a>(
             vec![entry.display.clone()],
             message,
         )
-        .help("write the up script, or delete the file");
+        .help("write the up script, or delete the file; if it is meant to do nothing, give it a no-op statement such as `SELECT 1;`");
         if let Some(line) = position {
             err = err.at(line.max(1), 1);
         }
