@@ -18,6 +18,10 @@ pub struct LintContext {
     /// The runner sets a `lock_timeout` of its own before running the file (strata does on
     /// PostgreSQL): a missing `SET lock_timeout` is then only a hint.
     pub runner_sets_lock_timeout: bool,
+    /// The runner runs a transactional file made only of statements that cannot run inside a
+    /// transaction (a lone `CREATE INDEX CONCURRENTLY`) without one, as strata does outside
+    /// `--single-transaction`: such a file is then linted as running outside a transaction.
+    pub runner_skips_transaction_when_required: bool,
     /// Tables, columns, indexes, constraints, policies and enum types created by earlier
     /// migrations.
     pub catalog: Catalog,
@@ -29,6 +33,7 @@ impl Default for LintContext {
             pg_version: DEFAULT_PG_VERSION,
             transaction: TransactionMode::Transactional,
             runner_sets_lock_timeout: false,
+            runner_skips_transaction_when_required: false,
             catalog: Catalog::default(),
         }
     }
@@ -54,6 +59,12 @@ impl LintContext {
     /// Says whether the runner sets its own `lock_timeout`.
     pub fn runner_sets_lock_timeout(mut self, yes: bool) -> LintContext {
         self.runner_sets_lock_timeout = yes;
+        self
+    }
+
+    /// Says whether the runner drops the transaction of a file that cannot run in one.
+    pub fn runner_skips_transaction_when_required(mut self, yes: bool) -> LintContext {
+        self.runner_skips_transaction_when_required = yes;
         self
     }
 

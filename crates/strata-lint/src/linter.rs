@@ -70,6 +70,15 @@ impl Linter {
             suppressions.before(sql, prev_end, item.span.start.max(prev_end), index);
             prev_end = prev_end.max(item.span.end);
             out.current = Some(index);
+            if file.only_outside_tx {
+                file.only_outside_tx = matches!(item.kind, ItemKind::Statement(ref n)
+                    if !matches!(n.as_ref(), NodeEnum::TransactionStmt(_))
+                        && strata_sql::requires_no_transaction(
+                            &sql[item.span.clone()],
+                            strata_sql::Dialect::Postgres,
+                        )
+                        .is_some());
+            }
             let node = match &item.kind {
                 ItemKind::Error { message, at } => {
                     out.push(rules::syntax_error::violation(
@@ -133,9 +142,17 @@ impl Linter {
             }
         }
         cx.catalog = catalog;
+        // A file of nothing but such statements runs outside a transaction after all.
+        let runs_outside = cx.runner_skips_transaction_when_required
+            && file.transactional
+            && file.items > 0
+            && file.only_outside_tx;
         let mut violations: Vec<Violation> = out
             .items
             .into_iter()
+            .filter(|(v, _)| {
+                !(runs_outside && v.rule == rules::concurrently_in_transaction::META.id)
+            })
             .filter(|(v, item)| !suppressions.ignores(v.rule, *item))
             .filter_map(|(mut v, _)| {
                 if let Some(Some(level)) = self.levels.get(v.rule) {

@@ -24,6 +24,8 @@ pub(crate) struct FileState {
     pub transactional: bool,
     /// Statements (and rejected stretches) seen so far.
     pub items: usize,
+    /// Every statement so far is one that cannot run inside a transaction block.
+    pub only_outside_tx: bool,
     /// Transaction control in a transactional file: item, span, what it is. A `BEGIN` first and
     /// a `COMMIT` last wrap the file (strata replaces them by its own transaction).
     pub tx_control: Vec<(usize, Range<usize>, Tx)>,
@@ -74,6 +76,7 @@ impl FileState {
         FileState {
             transactional,
             in_tx: transactional,
+            only_outside_tx: true,
             ..FileState::default()
         }
     }

@@ -47,7 +47,8 @@ pub async fn run(
     let runner_timeout = config.lock_timeout.is_none_or(|d| !d.is_zero());
     let base = LintContext::default()
         .pg_version(pg)
-        .runner_sets_lock_timeout(runner_timeout);
+        .runner_sets_lock_timeout(runner_timeout)
+        .runner_skips_transaction_when_required(true);
     let mut cx = base.clone();
     let mut findings = Vec::new();
     let mut checked = 0;
@@ -170,7 +171,8 @@ pub(super) async fn preflight(
                 .or(server_version)
                 .unwrap_or(DEFAULT_PG_VERSION),
         )
-        .runner_sets_lock_timeout(config.lock_timeout.is_none_or(|d| !d.is_zero()));
+        .runner_sets_lock_timeout(config.lock_timeout.is_none_or(|d| !d.is_zero()))
+        .runner_skips_transaction_when_required(!policy.single_transaction);
     let mut errors = Vec::new();
     for (i, unit) in units.iter().enumerate() {
         cx.transaction = unit.mode;

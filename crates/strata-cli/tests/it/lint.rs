@@ -106,9 +106,12 @@ fn exit_code_follows_fail_on() {
 #[test]
 fn the_no_transaction_directive_is_honoured() {
     let cic = "CREATE INDEX CONCURRENTLY users_email ON users (email);\n";
+    let mixed = format!("ALTER TABLE users ADD COLUMN note text;\n{cic}");
     let root = project(&[
-        ("0001_a.sql", cic),
-        ("0002_b.sql", &format!("-- strata:no-transaction\n{cic}")),
+        ("0001_a.sql", &mixed),
+        ("0002_b.sql", &format!("-- strata:no-transaction\n{mixed}")),
+        // Nothing but statements that cannot run in a transaction: strata runs it without one.
+        ("0003_c.sql", cic),
     ]);
     let run = lint(root.path(), &["--format", "json", "--all"]).code(1);
     let rules: Vec<(String, String)> = findings(&run)

@@ -81,6 +81,25 @@ mod tests {
             &no_tx(),
             &["BEGIN; CREATE INDEX CONCURRENTLY i ON t (a); COMMIT;"],
         );
+        let strata = cx().runner_skips_transaction_when_required(true);
+        flags_in(
+            ID,
+            &strata,
+            &["CREATE INDEX CONCURRENTLY i ON t (a); ALTER TABLE t ADD COLUMN b int;"],
+        );
+    }
+
+    #[test]
+    fn passes_files_the_runner_runs_outside_a_transaction() {
+        let strata = cx().runner_skips_transaction_when_required(true);
+        passes_in(
+            ID,
+            &strata,
+            &[
+                "CREATE INDEX CONCURRENTLY i ON t (a);",
+                "-- why\nCREATE INDEX CONCURRENTLY i ON t (a);\nDROP INDEX CONCURRENTLY j;\nVACUUM t;",
+            ],
+        );
     }
 
     #[test]
