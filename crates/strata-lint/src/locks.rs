@@ -29,6 +29,16 @@ impl Lock {
         }
     }
 
+    /// The name with its article: `an ACCESS EXCLUSIVE lock`, `a SHARE lock`.
+    pub fn with_article(self) -> String {
+        let article = if self.name().starts_with(['A', 'E']) {
+            "an"
+        } else {
+            "a"
+        };
+        format!("{article} {} lock", self.name())
+    }
+
     /// What it blocks.
     pub fn blocks(self) -> &'static str {
         match self {

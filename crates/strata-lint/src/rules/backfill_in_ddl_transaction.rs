@@ -66,8 +66,8 @@ impl Rule for BackfillInDdlTransaction {
                 &META,
                 stmt.span.clone(),
                 format!(
-                    "this backfill of {target} runs in the transaction that already holds an {} lock on {}: that table stays blocked until the backfill commits",
-                    ddl.lock.name(),
+                    "this backfill of {target} runs in the transaction that already holds {} on {}: that table stays blocked until the backfill commits",
+                    ddl.lock.with_article(),
                     ddl.name
                 ),
             )

@@ -28,8 +28,8 @@ impl Rule for MissingLockTimeout {
             return;
         };
         let queue = format!(
-            "this statement needs an {} lock on {} ({}); while it waits for a long-running query, every query on {} queues behind it",
-            b.lock.name(),
+            "this statement needs {} on {} ({}); while it waits for a long-running query, every query on {} queues behind it",
+            b.lock.with_article(),
             b.name,
             b.lock.blocks(),
             b.name
