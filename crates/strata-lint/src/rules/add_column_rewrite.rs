@@ -40,7 +40,7 @@ impl Rule for AddColumnRewrite {
             );
             if !certain {
                 v.message = format!(
-                    "ADD COLUMN {} {why}: if that function is VOLATILE (the default for user functions), PostgreSQL rewrites every row of {table} under an ACCESS EXCLUSIVE lock",
+                    "ADD COLUMN {} {why}: if it is VOLATILE (the default for user functions), PostgreSQL rewrites every row of {table} under an ACCESS EXCLUSIVE lock",
                     col.colname
                 );
                 v = v.severity(Severity::Hint);
@@ -114,6 +114,10 @@ fn rewrite_reason(
         Volatility::Volatile(f) => Some((
             format!("with a volatile DEFAULT ({f}()) computes a value for every existing row"),
             true,
+        )),
+        Volatility::Unknown(f) if f.contains(' ') => Some((
+            format!("with a DEFAULT using {f} the linter cannot classify"),
+            false,
         )),
         Volatility::Unknown(f) => Some((format!("with DEFAULT calling {f}()"), false)),
     }
