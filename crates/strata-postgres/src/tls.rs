@@ -26,7 +26,7 @@ pub(crate) fn client_config(
     mode: SslMode,
     root_cert: Option<&Path>,
 ) -> Result<Option<ClientConfig>, DriverError> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = Arc::new(provider());
     let roots = match (mode, root_cert) {
         (SslMode::Disable, _) => return Ok(None),
         (SslMode::Prefer, _) | (SslMode::Require, None) => None,
@@ -64,6 +64,19 @@ pub(crate) fn client_config(
         .with_custom_certificate_verifier(verifier)
         .with_no_client_auth();
     Ok(Some(config))
+}
+
+/// rustls' `ring` provider with P-256 as the first key exchange group. A TLS 1.3 client sends
+/// a key share for its first group only; PostgreSQL before 18 accepts only the group in
+/// `ssl_ecdh_curve` (default `prime256v1`, which is P-256), so offering X25519 first costs a
+/// `HelloRetryRequest`: one more round trip on every connection. X25519 stays on offer for
+/// servers configured for it.
+fn provider() -> CryptoProvider {
+    let mut provider = rustls::crypto::ring::default_provider();
+    provider
+        .kx_groups
+        .sort_by_key(|g| g.name() != rustls::NamedGroup::secp256r1);
+    provider
 }
 
 fn home_root_cert() -> Option<PathBuf> {
@@ -223,5 +236,12 @@ mod tests {
         assert!(client_config(SslMode::Require, None).unwrap().is_some());
         let missing = client_config(SslMode::VerifyFull, Some(Path::new("/nonexistent/ca.pem")));
         assert!(missing.unwrap_err().message.contains("/nonexistent/ca.pem"));
+    }
+
+    #[test]
+    fn p256_is_offered_first_and_x25519_still_offered() {
+        let names: Vec<_> = provider().kx_groups.iter().map(|g| g.name()).collect();
+        assert_eq!(names[0], rustls::NamedGroup::secp256r1);
+        assert!(names.contains(&rustls::NamedGroup::X25519));
     }
 }
