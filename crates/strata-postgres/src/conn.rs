@@ -34,6 +34,15 @@ impl Connector {
     /// Opens a connection; `options` go into the startup packet (`-c name=value ...`), which
     /// sets them without a round trip.
     pub async fn open(&self, options: Option<&str>) -> Result<Client, DriverError> {
+        Ok(self.open_reporting(options).await?.0)
+    }
+
+    /// [`Connector::open`], also returning the `server_version` the server reports at start-up
+    /// (`15.4 (Debian 15.4-1)`; empty if it did not), so no query is needed to learn it.
+    pub async fn open_reporting(
+        &self,
+        options: Option<&str>,
+    ) -> Result<(Client, String), DriverError> {
         let mut config = self.params.config.clone();
         if let Some(extra) = options {
             let merged = match config.get_options() {
@@ -52,23 +61,25 @@ impl Connector {
         };
         // The connection object does the I/O; it runs as its own task until the client is
         // dropped (or the server goes away).
-        let client = match &self.tls {
+        let version = |v: Option<&str>| v.unwrap_or("").to_string();
+        Ok(match &self.tls {
             None => {
                 let (client, connection) = config.connect(NoTls).await.map_err(fail)?;
+                let v = version(connection.parameter("server_version"));
                 tokio::spawn(async move {
                     let _ = connection.await;
                 });
-                client
+                (client, v)
             }
             Some(tls) => {
                 let (client, connection) = config.connect(tls.clone()).await.map_err(fail)?;
+                let v = version(connection.parameter("server_version"));
                 tokio::spawn(async move {
                     let _ = connection.await;
                 });
-                client
+                (client, v)
             }
-        };
-        Ok(client)
+        })
     }
 }
 

@@ -6,6 +6,7 @@ use crate::lock::{self, HeldLock};
 use crate::options::{millis, LockMode, PgOptions};
 use crate::sql::{char_to_byte, Batch};
 use crate::{error, url};
+use std::sync::Arc;
 use std::time::Duration;
 use strata_core::{
     AppliedMigration, Capabilities, Dialect, Driver, DriverError, DriverErrorKind, HistoryChange,
@@ -24,7 +25,7 @@ const CLIENT_CHECK_MS: u32 = 1000;
 /// lock while it is held.
 pub struct PostgresDriver {
     connector: Connector,
-    main: Client,
+    main: Arc<Client>,
     options: PgOptions,
     table: Table,
     /// `15.4`
@@ -33,10 +34,16 @@ pub struct PostgresDriver {
     version_num: u32,
     /// The main connection's backend, to settle what happened to it after a lost connection.
     backend: Backend,
+    /// The query learning `backend`, sent as soon as the connection is open and awaited only
+    /// before the first change (see [`open_main`]).
+    backend_query: Option<Task<Result<Backend, DriverError>>>,
     lock: Option<HeldLock>,
     /// The lock's connection, opened in the background while the migration connection is set
     /// up, so a run pays for one connection set-up (and TLS handshake) instead of two in a row.
-    spare: Option<Spare>,
+    spare: SpareConn,
+    /// The history as last read while holding the lock, until the next change: with
+    /// `lock_early`, `up`'s pre-flight reads it under the lock, and the run needs no second read.
+    history: Option<Vec<AppliedMigration>>,
     /// Migration transactions committed with `synchronous_commit = off` since the last flush.
     unflushed: bool,
     /// Inside `begin_all`.
@@ -45,13 +52,45 @@ pub struct PostgresDriver {
     history_ready: bool,
 }
 
-/// A connection being opened in the background; dropped unused for read-only commands.
-struct Spare(tokio::task::JoinHandle<Result<Client, DriverError>>);
+/// Work on the connections done in the background (opening the lock's connection, learning
+/// the backend), stopped if dropped unused (read-only commands never wait for it).
+struct Task<T>(tokio::task::JoinHandle<T>);
 
-impl Drop for Spare {
+impl<T> Drop for Task<T> {
     fn drop(&mut self) {
         self.0.abort();
     }
+}
+
+impl<T> Task<T> {
+    fn spawn(work: impl std::future::Future<Output = T> + Send + 'static) -> Task<T>
+    where
+        T: Send + 'static,
+    {
+        Task(tokio::spawn(work))
+    }
+
+    async fn join(mut self) -> Result<T, DriverError> {
+        (&mut self.0).await.map_err(|e| {
+            DriverError::new(
+                DriverErrorKind::Other,
+                format!("a background task on the PostgreSQL connection failed: {e}"),
+            )
+        })
+    }
+}
+
+/// The lock's connection, as far as it got.
+enum SpareConn {
+    None,
+    Opening(Task<Result<Spare, DriverError>>),
+    Ready(Spare),
+}
+
+/// The lock's connection, open; with `lock_early` in advisory mode, the lock already tried.
+enum Spare {
+    Free(Client),
+    Locked(HeldLock),
 }
 
 /// Which server process serves a connection.
@@ -59,6 +98,8 @@ impl Drop for Spare {
 struct Backend {
     pid: String,
     started: String,
+    /// `15.4`, as the backend reports it.
+    server_version: String,
 }
 
 impl std::fmt::Debug for PostgresDriver {
@@ -80,19 +121,32 @@ impl PostgresDriver {
         let table = Table::new(&options.schema, &options.history_table);
         let spare = {
             let c = connector.clone();
-            Spare(tokio::spawn(async move { c.open(None).await }))
+            let early = (options.lock_early && options.lock_mode == LockMode::Advisory)
+                .then(|| lock::advisory_key(&table));
+            Task::spawn(async move {
+                let client = c.open(None).await?;
+                Ok(match early {
+                    // Not taken (or the attempt failed): `lock` tries again, and reports.
+                    Some(key) if matches!(lock::try_advisory(&client, key).await, Ok(true)) => {
+                        Spare::Locked(HeldLock::Advisory { client, key })
+                    }
+                    _ => Spare::Free(client),
+                })
+            })
         };
-        let (main, info) = open_main(&connector, &options).await?;
+        let main = open_main(&connector, &options).await?;
         Ok(PostgresDriver {
             connector,
-            main,
+            main: main.client,
             table,
             options,
-            server_version: info.0,
-            version_num: info.1,
-            backend: info.2,
+            server_version: main.version,
+            version_num: main.version_num,
+            backend: Backend::default(),
+            backend_query: Some(main.backend),
             lock: None,
-            spare: Some(spare),
+            spare: SpareConn::Opening(spare),
+            history: None,
             unflushed: false,
             all: false,
             history_ready: false,
@@ -121,6 +175,57 @@ impl PostgresDriver {
         }
     }
 
+    /// Before a change: the lock is still held, and the migration connection's backend is
+    /// known (so a connection lost during the change can be settled) and has its session
+    /// settings.
+    async fn ready(&mut self) -> Result<(), DriverError> {
+        self.check_lock()?;
+        self.history = None;
+        if let Some(query) = self.backend_query.take() {
+            let backend = query.join().await??;
+            self.set_backend(backend);
+        }
+        Ok(())
+    }
+
+    /// The lock's connection: waits for it to open only if `wait`.
+    async fn take_spare(&mut self, wait: bool) -> Option<Spare> {
+        match std::mem::replace(&mut self.spare, SpareConn::None) {
+            SpareConn::Ready(spare) => Some(spare),
+            SpareConn::Opening(task) if wait || task.0.is_finished() => {
+                task.join().await.ok().and_then(Result::ok)
+            }
+            other => {
+                self.spare = other;
+                None
+            }
+        }
+    }
+
+    /// Whether the migration lock is held now. With `lock_early`, waits for the attempt made
+    /// in the background (already under way, and the run would wait for it next anyway), so the
+    /// history is read once, under the lock.
+    async fn holding_lock(&mut self) -> bool {
+        if self.lock.is_none() {
+            let early = self.options.lock_early && self.options.lock_mode == LockMode::Advisory;
+            match self.take_spare(early).await {
+                Some(Spare::Locked(held)) => self.lock = Some(held),
+                Some(free) => self.spare = SpareConn::Ready(free),
+                None => {}
+            }
+        }
+        self.lock.is_some() && self.check_lock().is_ok()
+    }
+
+    fn set_backend(&mut self, backend: Backend) {
+        if self.server_version.is_empty() {
+            // The server did not report its version at start-up.
+            self.version_num = version_num(&backend.server_version);
+            self.server_version = backend.server_version.clone();
+        }
+        self.backend = backend;
+    }
+
     /// `SET LOCAL` of the timeouts, for lease mode: behind a transaction pooler session settings
     /// would land on whichever server connection the pooler lends, so each transaction sets its
     /// own.
@@ -141,9 +246,10 @@ impl PostgresDriver {
     /// sure the old backend is gone (so its transaction can no longer commit), and says whether
     /// `change` is in effect, i.e. whether that transaction committed.
     async fn settle_after_loss(&mut self, change: &HistoryChange) -> Result<bool, DriverError> {
-        let (client, info) = open_main(&self.connector, &self.options).await?;
-        self.main = client;
-        let old = std::mem::replace(&mut self.backend, info.2);
+        let main = open_main(&self.connector, &self.options).await?;
+        self.main = main.client;
+        self.backend_query = None;
+        let old = std::mem::replace(&mut self.backend, main.backend.join().await??);
         if !old.pid.is_empty() {
             let alive = format!(
                 "SELECT 1 FROM pg_catalog.pg_stat_activity WHERE pid = {} AND backend_start::text = {}",
@@ -183,30 +289,69 @@ impl PostgresDriver {
             if let Some(c) = self.lock.as_ref().and_then(HeldLock::client) {
                 return Ok(c);
             }
-            let (client, info) = open_main(&self.connector, &self.options).await?;
-            self.main = client;
-            self.backend = info.2;
+            let main = open_main(&self.connector, &self.options).await?;
+            self.main = main.client;
+            self.backend_query = Some(main.backend);
         }
         Ok(&self.main)
     }
 }
 
-type ServerInfo = (String, u32, Backend);
+/// The migration connection, just opened.
+struct Main {
+    client: Arc<Client>,
+    /// `15.4`, from the start-up parameters (empty if the server did not report it).
+    version: String,
+    version_num: u32,
+    /// The query reading the backend, in flight.
+    backend: Task<Result<Backend, DriverError>>,
+}
 
 /// Opens the migration connection. In advisory mode the timeouts go into the startup packet
-/// (no round trip); one query then reads the server version and backend, and on 14+ turns on
-/// `client_connection_check_interval`.
-async fn open_main(
-    connector: &Connector,
-    options: &PgOptions,
-) -> Result<(Client, ServerInfo), DriverError> {
+/// (no round trip), and the server version comes with the start-up parameters. One query then
+/// reads the backend and on 14+ turns on `client_connection_check_interval`: it is sent at
+/// once but not waited for here, so it travels while the lock is taken and the history read
+/// (a no-op run never waits for it; a run that changes anything does, before its first change).
+async fn open_main(connector: &Connector, options: &PgOptions) -> Result<Main, DriverError> {
     let advisory = options.lock_mode == LockMode::Advisory;
     let startup = format!(
         "-c lock_timeout={} -c statement_timeout={}",
         millis(options.lock_timeout),
         millis(options.statement_timeout)
     );
-    let client = connector.open(advisory.then_some(startup.as_str())).await?;
+    let (client, reported) = connector
+        .open_reporting(advisory.then_some(startup.as_str()))
+        .await?;
+    let client = Arc::new(client);
+    let version = reported.split_whitespace().next().unwrap_or("").to_string();
+    let backend = Task::spawn(read_backend(client.clone(), advisory));
+    Ok(Main {
+        client,
+        version_num: version_num(&version),
+        version,
+        backend,
+    })
+}
+
+/// `150004` for `15.4`, `90603` for `9.6.3`, `170000` for `17devel`, as libpq's
+/// `PQserverVersion` computes it; 0 when unknown.
+fn version_num(version: &str) -> u32 {
+    let mut parts = version.split('.').map(|p| {
+        let digits: String = p.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse::<u32>().unwrap_or(0)
+    });
+    let major = parts.next().unwrap_or(0);
+    let minor = parts.next().unwrap_or(0);
+    if major >= 10 {
+        major * 10000 + minor
+    } else {
+        major * 10000 + minor * 100 + parts.next().unwrap_or(0)
+    }
+}
+
+/// The backend serving `client` (and, in advisory mode, `client_connection_check_interval`
+/// turned on where the server has it).
+async fn read_backend(client: Arc<Client>, advisory: bool) -> Result<Backend, DriverError> {
     let check = if advisory {
         format!(
             "CASE WHEN current_setting('server_version_num')::int >= 140000 \
@@ -216,20 +361,18 @@ async fn open_main(
         "NULL".into()
     };
     let sql = format!(
-        "SELECT current_setting('server_version'), current_setting('server_version_num'), \
+        "SELECT current_setting('server_version'), \
          pg_backend_pid()::text, (SELECT backend_start::text FROM pg_catalog.pg_stat_activity \
          WHERE pid = pg_backend_pid()), {check}"
     );
     let got = rows(&client, &sql).await?;
     let r = got.first();
     let f = |i| r.and_then(|r| r.get(i)).unwrap_or("").to_string();
-    let version = f(0).split_whitespace().next().unwrap_or("").to_string();
-    let num = f(1).parse().unwrap_or(0);
-    let backend = Backend {
-        pid: f(2),
-        started: f(3),
-    };
-    Ok((client, (version, num, backend)))
+    Ok(Backend {
+        server_version: f(0).split_whitespace().next().unwrap_or("").to_string(),
+        pid: f(1),
+        started: f(2),
+    })
 }
 
 #[async_trait::async_trait]
@@ -252,12 +395,12 @@ impl Driver for PostgresDriver {
         if self.lock.is_some() {
             return Ok(());
         }
-        let spare = match self.spare.take() {
-            Some(mut s) => (&mut s.0).await.ok().and_then(Result::ok),
-            None => None,
-        };
-        let client = match spare {
-            Some(c) if !c.is_closed() => c,
+        let client = match self.take_spare(true).await {
+            Some(Spare::Locked(held)) if held.check().is_ok() => {
+                self.lock = Some(held);
+                return Ok(());
+            }
+            Some(Spare::Free(c)) if !c.is_closed() => c,
             _ => self.connector.open(None).await?,
         };
         let held = match self.options.lock_mode {
@@ -273,6 +416,7 @@ impl Driver for PostgresDriver {
     }
 
     async fn unlock(&mut self) -> Result<(), DriverError> {
+        self.history = None;
         if self.all {
             // Never leave a transaction open behind the lock.
             self.all = false;
@@ -288,7 +432,7 @@ impl Driver for PostgresDriver {
         if self.history_ready {
             return Ok(());
         }
-        self.check_lock()?;
+        self.ready().await?;
         let got = rows(&self.main, &self.table.exists_sql()?).await?;
         let flag = |i| got.first().and_then(|r| r.get(i)) == Some("true");
         if !flag(1) {
@@ -306,9 +450,21 @@ impl Driver for PostgresDriver {
         Ok(())
     }
 
+    /// A read made while holding the lock is kept until the next change (or unlock): another
+    /// runner cannot change the history meanwhile, and this one clears it before each change.
     async fn read_history(&mut self) -> Result<Vec<AppliedMigration>, DriverError> {
+        let locked = self.holding_lock().await;
+        if let (true, Some(history)) = (locked, &self.history) {
+            return Ok(history.clone());
+        }
         match rows(&self.main, &self.table.read_sql()).await {
-            Ok(r) => history::parse_rows(&self.table, &r),
+            Ok(r) => {
+                let history = history::parse_rows(&self.table, &r)?;
+                if locked {
+                    self.history = Some(history.clone());
+                }
+                Ok(history)
+            }
             // undefined_table, invalid_schema_name: nothing applied yet.
             Err(e) if matches!(e.code.as_deref(), Some("42P01" | "3F000")) => Ok(Vec::new()),
             Err(mut e) if e.code.as_deref() == Some("42703") => {
@@ -341,7 +497,7 @@ impl Driver for PostgresDriver {
         change: &HistoryChange,
     ) -> Result<(), (usize, DriverError)> {
         let n = statements.len();
-        self.check_lock().map_err(|e| (0, e))?;
+        self.ready().await.map_err(|e| (0, e))?;
         let mut batch = Batch::default();
         if !self.all {
             batch.prefix("BEGIN");
@@ -393,7 +549,7 @@ impl Driver for PostgresDriver {
     }
 
     async fn execute(&mut self, statement: &str) -> Result<(), DriverError> {
-        self.check_lock()?;
+        self.ready().await?;
         exec_counting(&self.main, statement)
             .await
             .map_err(|(_, e)| {
@@ -404,14 +560,14 @@ impl Driver for PostgresDriver {
     }
 
     async fn record(&mut self, change: &HistoryChange) -> Result<(), DriverError> {
-        self.check_lock()?;
+        self.ready().await?;
         // Several statements in one simple query run as one implicit transaction.
         let sql = self.table.write_sql(change, false)?.join(";\n");
         exec(&self.main, &sql).await
     }
 
     async fn begin_all(&mut self) -> Result<(), DriverError> {
-        self.check_lock()?;
+        self.ready().await?;
         let mut batch = Batch::default();
         batch.prefix("BEGIN");
         self.local_settings(&mut batch);
@@ -422,11 +578,13 @@ impl Driver for PostgresDriver {
 
     async fn commit_all(&mut self) -> Result<(), DriverError> {
         self.all = false;
+        self.history = None;
         exec(&self.main, "COMMIT").await
     }
 
     async fn rollback_all(&mut self) -> Result<(), DriverError> {
         self.all = false;
+        self.history = None;
         exec(&self.main, "ROLLBACK").await
     }
 
@@ -450,5 +608,20 @@ impl Driver for PostgresDriver {
         .await?;
         self.unflushed = false;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::version_num;
+
+    #[test]
+    fn version_numbers_as_libpq_computes_them() {
+        assert_eq!(version_num("15.4"), 150004);
+        assert_eq!(version_num("12.20"), 120020);
+        assert_eq!(version_num("17devel"), 170000);
+        assert_eq!(version_num("18beta1"), 180000);
+        assert_eq!(version_num("9.6.3"), 90603);
+        assert_eq!(version_num(""), 0);
     }
 }

@@ -165,6 +165,13 @@ impl Waiter {
     }
 }
 
+/// One attempt at the advisory lock `key` on `client`, without waiting: whether it was free (and
+/// is now held by `client`'s session).
+pub(crate) async fn try_advisory(client: &Client, key: i64) -> Result<bool, DriverError> {
+    let got = rows(client, &format!("SELECT pg_try_advisory_lock({key})::text")).await?;
+    Ok(got.first().and_then(|r| r.get(0)) == Some("true"))
+}
+
 /// Takes the advisory lock on `client` (a connection of its own).
 pub(crate) async fn advisory(
     client: Client,
@@ -173,7 +180,6 @@ pub(crate) async fn advisory(
     waiting: &mut (dyn FnMut(String) + Send),
 ) -> Result<HeldLock, DriverError> {
     let key = advisory_key(table);
-    let try_sql = format!("SELECT pg_try_advisory_lock({key})::text");
     // A bigint key shows in pg_locks as classid (high half), objid (low half), objsubid 1.
     let holder_sql = format!(
         "SELECT a.pid::text, coalesce(a.application_name, ''), coalesce(a.usename::text, '?'), \
@@ -189,8 +195,7 @@ pub(crate) async fn advisory(
     );
     let mut waiter = Waiter::new(wait);
     loop {
-        let got = rows(&client, &try_sql).await?;
-        if got.first().and_then(|r| r.get(0)) == Some("true") {
+        if try_advisory(&client, key).await? {
             break;
         }
         let who = rows(&client, &holder_sql).await?;

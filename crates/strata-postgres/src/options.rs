@@ -33,6 +33,11 @@ pub struct PgOptions {
     pub statement_timeout: Duration,
     /// How long a lease lasts without a heartbeat in [`LockMode::Table`]. Default 30 s.
     pub lease_ttl: Duration,
+    /// The caller is about to take the migration lock ([`LockMode::Advisory`]): try it as soon
+    /// as the lock's connection is open, while the migration connection is set up, instead of
+    /// one round trip later. A history read made once it is held is kept until the next change
+    /// (see `read_history`). Default off: read-only commands never lock.
+    pub lock_early: bool,
 }
 
 impl Default for PgOptions {
@@ -44,6 +49,7 @@ impl Default for PgOptions {
             lock_timeout: Duration::from_secs(5),
             statement_timeout: Duration::ZERO,
             lease_ttl: Duration::from_secs(30),
+            lock_early: false,
         }
     }
 }
@@ -76,6 +82,12 @@ impl PgOptions {
     /// Sets `statement_timeout` (zero: off).
     pub fn statement_timeout(mut self, timeout: Duration) -> Self {
         self.statement_timeout = timeout;
+        self
+    }
+
+    /// Sets [`PgOptions::lock_early`].
+    pub fn lock_early(mut self, early: bool) -> Self {
+        self.lock_early = early;
         self
     }
 

@@ -59,6 +59,9 @@ pub struct ConnectOptions {
     pub lock_timeout: Option<std::time::Duration>,
     /// `statement_timeout` for migrations (PostgreSQL; default off).
     pub statement_timeout: Option<std::time::Duration>,
+    /// The migration lock is about to be taken (a run that may change something, not `status`
+    /// or a dry run): PostgreSQL tries it while connecting, saving a round trip.
+    pub lock_early: bool,
 }
 
 impl ConnectOptions {
@@ -91,6 +94,12 @@ impl ConnectOptions {
         self.statement_timeout = timeout;
         self
     }
+
+    /// Sets [`ConnectOptions::lock_early`].
+    pub fn lock_early(mut self, early: bool) -> Self {
+        self.lock_early = early;
+        self
+    }
 }
 
 /// Opens a driver for a database URL, choosing the engine by its scheme (`sqlite:`,
@@ -104,10 +113,12 @@ pub async fn connect(url: &str, options: &ConnectOptions) -> Result<Box<dyn Driv
     }
     #[cfg(feature = "postgres")]
     if strata_postgres::is_postgres_url(url) {
-        let mut o = strata_postgres::PgOptions::default().lock_mode(match options.lock_mode {
-            LockMode::Advisory => strata_postgres::LockMode::Advisory,
-            LockMode::Table => strata_postgres::LockMode::Table,
-        });
+        let mut o = strata_postgres::PgOptions::default()
+            .lock_mode(match options.lock_mode {
+                LockMode::Advisory => strata_postgres::LockMode::Advisory,
+                LockMode::Table => strata_postgres::LockMode::Table,
+            })
+            .lock_early(options.lock_early);
         if let Some(s) = &options.schema {
             o = o.schema(s);
         }

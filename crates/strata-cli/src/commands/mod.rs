@@ -105,10 +105,46 @@ fn load(config: &Config) -> Result<Vec<Migration>> {
     Ok(strata::source::load_dir(&config.dir, config.layout)?)
 }
 
+/// Reads the migrations directory and opens the database at the same time: the files are read
+/// on a thread of their own while the connection is set up (network round trips, the server
+/// starting a backend, TLS), so a run waits for the slower of the two instead of both. A
+/// problem with the files is reported first, as when they are read before connecting.
+/// `locking`: the command takes the migration lock (not a dry run), which PostgreSQL then tries
+/// while connecting.
+async fn load_and_connect(
+    config: &Config,
+    locking: bool,
+) -> Result<(Vec<Migration>, Box<dyn Driver>)> {
+    let (dir, layout) = (config.dir.clone(), config.layout);
+    let mut loading = tokio::task::spawn_blocking(move || strata::source::load_dir(&dir, layout));
+    let connecting = open(config, connect_options(config).lock_early(locking));
+    tokio::pin!(connecting);
+    let loaded = |joined: Result<_, tokio::task::JoinError>| -> Result<Vec<Migration>> {
+        match joined {
+            Ok(migrations) => Ok(migrations?),
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        }
+    };
+    tokio::select! {
+        // Bad files stop the connecting.
+        joined = &mut loading => {
+            let migrations = loaded(joined)?;
+            Ok((migrations, connecting.await?))
+        }
+        driver = &mut connecting => {
+            let migrations = loaded(loading.await)?;
+            Ok((migrations, driver?))
+        }
+    }
+}
+
 /// Opens the database.
 async fn connect(config: &Config) -> Result<Box<dyn Driver>> {
+    open(config, connect_options(config)).await
+}
+
+async fn open(config: &Config, options: strata::ConnectOptions) -> Result<Box<dyn Driver>> {
     let url = config.url()?;
-    let options = connect_options(config);
     strata::connect(&url, &options).await.with_context(|| {
         format!(
             "cannot open the database {} (from {})",

@@ -1,14 +1,13 @@
 //! `strata status`.
 
-use super::{connect, load, options};
+use super::{load_and_connect, options};
 use crate::config::Config;
 use crate::{EXIT_FINDINGS, EXIT_OK};
 use anyhow::Result;
 use strata::{Executor, MigrationState};
 
 pub async fn run(config: &Config, check: bool) -> Result<i32> {
-    let migrations = load(config)?;
-    let mut driver = connect(config).await?;
+    let (migrations, mut driver) = load_and_connect(config, false).await?;
     let entries = Executor::new(driver.as_mut(), options(config))
         .status(&migrations)
         .await?;

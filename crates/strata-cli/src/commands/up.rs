@@ -1,6 +1,6 @@
 //! `strata up`.
 
-use super::{connect, load, options, progress};
+use super::{load_and_connect, options, progress};
 use crate::config::Config;
 use anyhow::Result;
 use strata::{Executor, Policy, Target};
@@ -12,8 +12,7 @@ pub async fn run(
     dry_run: bool,
     allow_unsafe: bool,
 ) -> Result<i32> {
-    let migrations = load(config)?;
-    let mut driver = connect(config).await?;
+    let (migrations, mut driver) = load_and_connect(config, !dry_run).await?;
     if !allow_unsafe {
         super::lint::preflight(config, &migrations, driver.as_mut(), &target, &policy).await?;
     }

@@ -176,3 +176,46 @@ async fn lease_lock_for_transaction_poolers() {
         ["0"]
     );
 }
+
+/// `lock_early` (what `strata up` asks for): the lock is tried while connecting, the first
+/// history read waits for it and is made under it, and is reused until something changes.
+#[tokio::test]
+async fn an_early_lock_is_held_before_it_is_asked_for_and_reads_under_it_are_reused() {
+    let s = Setup::new();
+    s.file("0001_t.sql", "CREATE TABLE t (id int);\n");
+    let mut early = s.driver_with(PgOptions::default().lock_early(true)).await;
+    // The first read waits for the early attempt: from then on the lock is held.
+    assert!(early.read_history().await.unwrap().is_empty());
+    let mut other = s.driver().await;
+    let e = other
+        .lock(&wait(Duration::from_millis(100)))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, DriverErrorKind::LockTimeout);
+    // The run takes the lock it already holds and applies; its reads see its own changes.
+    let (report, _) = run(
+        &mut early,
+        &s.migrations(),
+        &Target::Up { to: None },
+        ExecutorOptions::default(),
+    )
+    .await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+    assert_eq!(s.history(), ["0001:applied:-"]);
+    // Released at the end of the run; a new read after the change is not the old one.
+    other.lock(&wait(Duration::from_secs(2))).await.unwrap();
+    other.unlock().await.unwrap();
+    assert_eq!(early.read_history().await.unwrap().len(), 1);
+    // A runner that finds the lock taken waits for it as usual.
+    other.lock(&wait(Duration::from_secs(1))).await.unwrap();
+    let mut late = s.driver_with(PgOptions::default().lock_early(true)).await;
+    assert_eq!(late.read_history().await.unwrap().len(), 1);
+    let e = late
+        .lock(&wait(Duration::from_millis(100)))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, DriverErrorKind::LockTimeout);
+    other.unlock().await.unwrap();
+    late.lock(&wait(Duration::from_secs(2))).await.unwrap();
+    late.unlock().await.unwrap();
+}
