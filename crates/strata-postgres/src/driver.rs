@@ -90,7 +90,9 @@ enum SpareConn {
 /// The lock's connection, open; with `lock_early` in advisory mode, the lock already tried.
 enum Spare {
     Free(Client),
-    Locked(HeldLock),
+    /// The lock, and the history as read on the migration connection right after it was taken
+    /// (`None` if the migration connection never came up).
+    Locked(HeldLock, Option<Result<Vec<AppliedMigration>, DriverError>>),
 }
 
 /// Which server process serves a connection.
@@ -119,22 +121,33 @@ impl PostgresDriver {
         let params = url::parse(url, &url::process_env)?;
         let connector = Connector::new(params)?;
         let table = Table::new(&options.schema, &options.history_table);
+        let (main_tx, main_rx) = tokio::sync::oneshot::channel::<Arc<Client>>();
         let spare = {
             let c = connector.clone();
             let early = (options.lock_early && options.lock_mode == LockMode::Advisory)
-                .then(|| lock::advisory_key(&table));
+                .then(|| (lock::advisory_key(&table), table.clone()));
             Task::spawn(async move {
                 let client = c.open(None).await?;
-                Ok(match early {
-                    // Not taken (or the attempt failed): `lock` tries again, and reports.
-                    Some(key) if matches!(lock::try_advisory(&client, key).await, Ok(true)) => {
-                        Spare::Locked(HeldLock::Advisory { client, key })
-                    }
-                    _ => Spare::Free(client),
-                })
+                let Some((key, table)) = early else {
+                    return Ok(Spare::Free(client));
+                };
+                if !matches!(lock::try_advisory(&client, key).await, Ok(true)) {
+                    // Taken by another runner (or the attempt failed): `lock` tries again, and
+                    // reports who holds it.
+                    return Ok(Spare::Free(client));
+                }
+                // Under the lock, read the history on the migration connection at once: the
+                // run reads it next, and this way the read travels while the caller is still
+                // reading the migration files.
+                let history = match main_rx.await {
+                    Ok(main) => Some(read_history_rows(&main, &table).await),
+                    Err(_) => None,
+                };
+                Ok(Spare::Locked(HeldLock::Advisory { client, key }, history))
             })
         };
         let main = open_main(&connector, &options).await?;
+        let _ = main_tx.send(main.client.clone());
         Ok(PostgresDriver {
             connector,
             main: main.client,
@@ -209,12 +222,23 @@ impl PostgresDriver {
         if self.lock.is_none() {
             let early = self.options.lock_early && self.options.lock_mode == LockMode::Advisory;
             match self.take_spare(early).await {
-                Some(Spare::Locked(held)) => self.lock = Some(held),
+                Some(Spare::Locked(held, history)) => self.adopt(held, history),
                 Some(free) => self.spare = SpareConn::Ready(free),
                 None => {}
             }
         }
         self.lock.is_some() && self.check_lock().is_ok()
+    }
+
+    /// Takes on a lock taken in the background, with the history read under it.
+    fn adopt(
+        &mut self,
+        held: HeldLock,
+        history: Option<Result<Vec<AppliedMigration>, DriverError>>,
+    ) {
+        self.lock = Some(held);
+        // A failed read is simply made again (and its error reported) by `read_history`.
+        self.history = history.and_then(Result::ok);
     }
 
     fn set_backend(&mut self, backend: Backend) {
@@ -375,6 +399,28 @@ async fn read_backend(client: Arc<Client>, advisory: bool) -> Result<Backend, Dr
     })
 }
 
+/// The history table's rows (none when it does not exist yet).
+async fn read_history_rows(
+    client: &Client,
+    table: &Table,
+) -> Result<Vec<AppliedMigration>, DriverError> {
+    match rows(client, &table.read_sql()).await {
+        Ok(r) => history::parse_rows(table, &r),
+        // undefined_table, invalid_schema_name: nothing applied yet.
+        Err(e) if matches!(e.code.as_deref(), Some("42P01" | "3F000")) => Ok(Vec::new()),
+        Err(mut e) if e.code.as_deref() == Some("42703") => {
+            e.kind = DriverErrorKind::History;
+            e.message = format!(
+                "{} is not a strata history table: {}",
+                table.qualified, e.message
+            );
+            e.hint = Some("another tool uses this name: pick another table with `history_table` or another schema with `schema`".into());
+            Err(e)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 #[async_trait::async_trait]
 impl Driver for PostgresDriver {
     fn capabilities(&self) -> Capabilities {
@@ -396,8 +442,8 @@ impl Driver for PostgresDriver {
             return Ok(());
         }
         let client = match self.take_spare(true).await {
-            Some(Spare::Locked(held)) if held.check().is_ok() => {
-                self.lock = Some(held);
+            Some(Spare::Locked(held, history)) if held.check().is_ok() => {
+                self.adopt(held, history);
                 return Ok(());
             }
             Some(Spare::Free(c)) if !c.is_closed() => c,
@@ -457,27 +503,11 @@ impl Driver for PostgresDriver {
         if let (true, Some(history)) = (locked, &self.history) {
             return Ok(history.clone());
         }
-        match rows(&self.main, &self.table.read_sql()).await {
-            Ok(r) => {
-                let history = history::parse_rows(&self.table, &r)?;
-                if locked {
-                    self.history = Some(history.clone());
-                }
-                Ok(history)
-            }
-            // undefined_table, invalid_schema_name: nothing applied yet.
-            Err(e) if matches!(e.code.as_deref(), Some("42P01" | "3F000")) => Ok(Vec::new()),
-            Err(mut e) if e.code.as_deref() == Some("42703") => {
-                e.kind = DriverErrorKind::History;
-                e.message = format!(
-                    "{} is not a strata history table: {}",
-                    self.table.qualified, e.message
-                );
-                e.hint = Some("another tool uses this name: pick another table with `history_table` or another schema with `schema`".into());
-                Err(e)
-            }
-            Err(e) => Err(e),
+        let history = read_history_rows(&self.main, &self.table).await?;
+        if locked {
+            self.history = Some(history.clone());
         }
+        Ok(history)
     }
 
     /// One round trip: `BEGIN`, the statements, the history row and `COMMIT` go to the server
