@@ -146,7 +146,10 @@ async fn a_file_of_only_concurrently_statements_runs_without_a_transaction() {
         "0002_idx.up.sql",
         "-- no directive\nDROP INDEX CONCURRENTLY IF EXISTS t_v;\nCREATE INDEX CONCURRENTLY t_v ON t (v);\nCREATE UNIQUE INDEX CONCURRENTLY t_id ON t (id)",
     );
-    s.file("0002_idx.down.sql", "DROP INDEX CONCURRENTLY t_id;\nDROP INDEX CONCURRENTLY t_v;\n");
+    s.file(
+        "0002_idx.down.sql",
+        "DROP INDEX CONCURRENTLY t_id;\nDROP INDEX CONCURRENTLY t_v;\n",
+    );
     let (report, _) = s.up().await;
     assert!(report.error.is_none(), "{:?}", report.error);
     assert_eq!(
@@ -165,7 +168,9 @@ async fn a_file_of_only_concurrently_statements_runs_without_a_transaction() {
     assert!(report.error.is_none(), "{:?}", report.error);
     assert!(s
         .db
-        .query_strings("SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = 't'::regclass")
+        .query_strings(
+            "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = 't'::regclass"
+        )
         .is_empty());
     assert_eq!(s.history(), ["0001:applied:-"]);
 
@@ -177,7 +182,10 @@ async fn a_file_of_only_concurrently_statements_runs_without_a_transaction() {
     let (report, _) = s.up().await;
     match &report.error {
         Some(ExecuteError::Preflight { location, .. }) => {
-            assert!(location.ends_with("migrations/0003_mixed.up.sql:2:1"), "{location}")
+            assert!(
+                location.ends_with("migrations/0003_mixed.up.sql:2:1"),
+                "{location}"
+            )
         }
         other => panic!("{other:?}"),
     }

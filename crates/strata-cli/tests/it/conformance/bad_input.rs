@@ -191,7 +191,10 @@ pub fn errors_on_a_fresh_database_leave_it_empty(db: &TestDb) {
         ("0002_b.up.sql", "SELECT 'unclosed;\n".to_string()),
         // Mixed with another statement (a file of only such statements runs without a
         // transaction instead).
-        ("0002_b.up.sql", format!("CREATE TABLE c (id INTEGER);\n{sql}\n")),
+        (
+            "0002_b.up.sql",
+            format!("CREATE TABLE c (id INTEGER);\n{sql}\n"),
+        ),
         ("0002_b.up.sql", "-- strata:bogus\nSELECT 1;\n".to_string()),
         ("0002_b.down.sql", "SELECT 1;\n".to_string()),
     ];

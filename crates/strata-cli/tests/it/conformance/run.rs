@@ -92,7 +92,9 @@ pub fn down_to_zero_stops_at_the_first_failing_down(db: &TestDb) {
     strata(db, &["status"]).ok().says(&["2 applied, 2 pending"]);
 
     write(db, "0002_b.down.sql", "DROP TABLE b;\n");
-    strata(db, &["down", "--to", "0"]).ok().says(&["Reverted 2 of 2"]);
+    strata(db, &["down", "--to", "0"])
+        .ok()
+        .says(&["Reverted 2 of 2"]);
     assert_eq!(db.tables(), with_history(&[]));
     assert_eq!(versions(db), applied(&[]));
 }
