@@ -84,7 +84,7 @@ impl<T> Task<T> {
 enum SpareConn {
     None,
     Opening(Task<Result<Spare, DriverError>>),
-    Ready(Spare),
+    Ready(Box<Spare>),
 }
 
 /// The lock's connection, open; with `lock_early` in advisory mode, the lock already tried.
@@ -204,7 +204,7 @@ impl PostgresDriver {
     /// The lock's connection: waits for it to open only if `wait`.
     async fn take_spare(&mut self, wait: bool) -> Option<Spare> {
         match std::mem::replace(&mut self.spare, SpareConn::None) {
-            SpareConn::Ready(spare) => Some(spare),
+            SpareConn::Ready(spare) => Some(*spare),
             SpareConn::Opening(task) if wait || task.0.is_finished() => {
                 task.join().await.ok().and_then(Result::ok)
             }
@@ -223,7 +223,7 @@ impl PostgresDriver {
             let early = self.options.lock_early && self.options.lock_mode == LockMode::Advisory;
             match self.take_spare(early).await {
                 Some(Spare::Locked(held, history)) => self.adopt(held, history),
-                Some(free) => self.spare = SpareConn::Ready(free),
+                Some(free) => self.spare = SpareConn::Ready(Box::new(free)),
                 None => {}
             }
         }
