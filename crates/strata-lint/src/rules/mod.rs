@@ -135,6 +135,17 @@ pub(crate) struct ColumnDefinition<'a> {
     pub location: i32,
 }
 
+/// The columns a statement defines or retypes that name a type, with that type parsed: what the
+/// type-advice rules (`prefer-*`, `avoid-char-type`) look at.
+pub(crate) fn typed_columns(
+    node: &NodeEnum,
+) -> impl Iterator<Item = (ColumnDefinition<'_>, crate::types::ColType)> {
+    column_definitions(node).into_iter().filter_map(|col| {
+        let t = crate::types::ColType::from_type_name(col.def.type_name.as_ref()?);
+        Some((col, t))
+    })
+}
+
 /// The columns a statement defines (`CREATE TABLE`, `ADD COLUMN`) or retypes.
 pub(crate) fn column_definitions(node: &NodeEnum) -> Vec<ColumnDefinition<'_>> {
     match node {

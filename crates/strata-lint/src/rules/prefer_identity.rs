@@ -1,7 +1,6 @@
 //! `prefer-identity`: serial types instead of identity columns.
 
 use crate::rule::{Findings, Rule, Scope, Statement};
-use crate::types::ColType;
 use crate::{RuleMeta, Severity, Violation};
 
 /// The rule's metadata.
@@ -20,11 +19,7 @@ impl Rule for PreferIdentity {
     }
 
     fn check(&self, stmt: &Statement<'_>, _: &Scope<'_>, out: &mut Findings) {
-        for col in super::column_definitions(stmt.node) {
-            let Some(t) = &col.def.type_name else {
-                continue;
-            };
-            let t = ColType::from_type_name(t);
+        for (col, t) in super::typed_columns(stmt.node) {
             if !t.is_serial() {
                 continue;
             }

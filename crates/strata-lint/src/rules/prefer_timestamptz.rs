@@ -1,7 +1,6 @@
 //! `prefer-timestamptz`: `timestamp` without time zone.
 
 use crate::rule::{Findings, Rule, Scope, Statement};
-use crate::types::ColType;
 use crate::{RuleMeta, Severity, Violation};
 
 /// The rule's metadata.
@@ -21,11 +20,8 @@ impl Rule for PreferTimestamptz {
     }
 
     fn check(&self, stmt: &Statement<'_>, _: &Scope<'_>, out: &mut Findings) {
-        for col in super::column_definitions(stmt.node) {
-            let Some(t) = &col.def.type_name else {
-                continue;
-            };
-            if ColType::from_type_name(t).is_timestamp_without_tz() {
+        for (col, t) in super::typed_columns(stmt.node) {
+            if t.is_timestamp_without_tz() {
                 out.push(
                     Violation::new(
                         &META,
