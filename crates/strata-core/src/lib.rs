@@ -29,7 +29,7 @@ pub use executor::{
     check_scripts, effective_transaction, Executor, ExecutorOptions, Repair, RepairAction,
 };
 pub use history::{HistoryChange, HistoryRow, RowKey};
-pub use migration::{Migration, MigrationKind, Origin, Script, TransactionMode};
+pub use migration::{Migration, MigrationKind, Origin, Script, Timeouts, TransactionMode};
 pub use plan::{plan, Action, Direction, Plan, Policy, Step, Target};
 pub use redact::redact_url;
 pub use report::{Report, StepOutcome, StepResult};

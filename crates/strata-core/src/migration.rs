@@ -2,6 +2,7 @@
 
 use crate::{Checksum, Version};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// Versioned migrations run once, in version order; repeatable ones (Flyway `R__`) run after
 /// them whenever their checksum changes.
@@ -53,6 +54,30 @@ pub enum Origin {
     Embedded,
 }
 
+/// Timeouts a script sets for its own statements (`-- strata:lock-timeout`,
+/// `-- strata:statement-timeout`), in place of the ones the project configures. `None` keeps
+/// the project's; zero turns the timeout off. Engines without such settings ignore them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Timeouts {
+    /// How long a statement waits for a lock (PostgreSQL `lock_timeout`).
+    pub lock: Option<Duration>,
+    /// How long a statement may run (PostgreSQL `statement_timeout`).
+    pub statement: Option<Duration>,
+}
+
+impl Timeouts {
+    /// Timeouts; `None` keeps the project's.
+    pub fn new(lock: Option<Duration>, statement: Option<Duration>) -> Timeouts {
+        Timeouts { lock, statement }
+    }
+
+    /// True when the script sets neither timeout.
+    pub fn is_unset(&self) -> bool {
+        self.lock.is_none() && self.statement.is_none()
+    }
+}
+
 /// One script (the up, down or verify part of a migration).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -66,6 +91,8 @@ pub struct Script {
     pub line_offset: usize,
     /// Whether this script runs in a transaction (each script may carry its own directive).
     pub transaction: TransactionMode,
+    /// Timeouts for this script's statements, from its directives.
+    pub timeouts: Timeouts,
 }
 
 impl Script {
@@ -76,12 +103,65 @@ impl Script {
             path,
             line_offset,
             transaction: TransactionMode::Transactional,
+            timeouts: Timeouts::default(),
         }
+    }
+
+    /// A script as stored in a history table (a down script kept for reverting without its
+    /// file): its own directives say how it runs. Directives that cannot be read are ignored;
+    /// the text was read from a file once, where they were checked.
+    pub fn stored(sql: impl Into<String>) -> Script {
+        let sql = sql.into();
+        let (mode, timeouts) = match strata_sql::parse_directives(&sql) {
+            Ok(d) => (
+                if d.no_transaction {
+                    TransactionMode::None
+                } else {
+                    TransactionMode::Transactional
+                },
+                Timeouts::new(d.lock_timeout, d.statement_timeout),
+            ),
+            Err(_) => (TransactionMode::Transactional, Timeouts::default()),
+        };
+        Script::new(sql, None, 0)
+            .with_transaction(mode)
+            .with_timeouts(timeouts)
     }
 
     /// Sets the transaction mode.
     pub fn with_transaction(mut self, mode: TransactionMode) -> Script {
         self.transaction = mode;
+        self
+    }
+
+    /// The text to store in a history table for this script, so that [`Script::stored`] reads
+    /// it back running the same way: directives that came from elsewhere (dbmate's
+    /// `transaction:false` on the up marker, diesel's metadata, a timeout directive in the other
+    /// section of a single file) are written into it.
+    pub fn stored_text(&self) -> String {
+        let own = strata_sql::parse_directives(&self.sql).unwrap_or_default();
+        let mut head = String::new();
+        if self.transaction == TransactionMode::None && !own.no_transaction {
+            head.push_str("-- strata:no-transaction\n");
+        }
+        for (name, value, written) in [
+            ("lock-timeout", self.timeouts.lock, own.lock_timeout),
+            (
+                "statement-timeout",
+                self.timeouts.statement,
+                own.statement_timeout,
+            ),
+        ] {
+            if let (Some(v), None) = (value, written) {
+                head.push_str(&format!("-- strata:{name} {}ms\n", v.as_millis()));
+            }
+        }
+        head + &self.sql
+    }
+
+    /// Sets the timeouts.
+    pub fn with_timeouts(mut self, timeouts: Timeouts) -> Script {
+        self.timeouts = timeouts;
         self
     }
 

@@ -4,6 +4,7 @@ use crate::lexer::{Lexer, Token, TokenKind};
 use crate::position::{LineCol, Tracker};
 use crate::Dialect;
 use std::ops::Range;
+use std::time::Duration;
 
 /// A directive recognised in a comment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +29,12 @@ pub struct Section {
 pub struct Directives {
     /// The file must not run in a transaction.
     pub no_transaction: bool,
+    /// `-- strata:lock-timeout <duration>`: the lock timeout for this file's statements, in
+    /// place of the project's (zero turns it off).
+    pub lock_timeout: Option<Duration>,
+    /// `-- strata:statement-timeout <duration>`: the statement timeout for this file's
+    /// statements, in place of the project's (zero turns it off).
+    pub statement_timeout: Option<Duration>,
     /// dbmate `-- migrate:up` section, when the file has markers.
     pub up: Option<Section>,
     /// dbmate `-- migrate:down` section.
@@ -57,6 +64,11 @@ pub struct DirectiveError {
 /// - dbmate's `-- migrate:up` and `-- migrate:down`, each optionally followed by
 ///   `transaction:false` (sets `no_transaction`) or `transaction:true`.
 /// - `-- strata:verify`: a verify section, in dbmate files and plain ones.
+/// - `-- strata:lock-timeout <duration>` and `-- strata:statement-timeout <duration>`: the
+///   timeouts for this file's statements ([`Directives::lock_timeout`],
+///   [`Directives::statement_timeout`]). A duration is a number with a unit, `ms`, `s`, `min`
+///   or `h` (`500ms`, `30s`, `2min`, `1.5s`); a bare number is seconds, and `0` turns the
+///   timeout off. Text after the value is a comment.
 /// - `-- strata:ignore <rule>` and `-- strata:ignore-file <rule>`: the linter's, accepted here.
 ///
 /// Each marker starts a section that runs from the line after it to the next marker's line (or
@@ -68,7 +80,7 @@ pub struct DirectiveError {
 ///
 /// # Errors
 /// An unknown `-- strata:` directive, an unknown `-- migrate:` marker or option, a duplicate
-/// marker, `-- migrate:down` before (or without) `-- migrate:up`, and a statement before
+/// marker or timeout directive, a timeout directive without a valid duration, `-- migrate:down` before (or without) `-- migrate:up`, and a statement before
 /// `-- migrate:up`.
 pub fn parse_directives(sql: &str) -> Result<Directives, DirectiveError> {
     let mut scan = Scan {
@@ -97,7 +109,7 @@ pub fn parse_directives(sql: &str) -> Result<Directives, DirectiveError> {
 }
 
 /// The directive names listed in errors.
-const KNOWN: &str = "strata:no-transaction, strata:verify, strata:ignore, strata:ignore-file";
+const KNOWN: &str = "strata:no-transaction, strata:verify, strata:lock-timeout, strata:statement-timeout, strata:ignore, strata:ignore-file";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Which {
@@ -147,6 +159,14 @@ impl Scan<'_> {
             match word.to_ascii_lowercase().as_str() {
                 "no-transaction" => self.directives.no_transaction = true,
                 "verify" => self.marker(Which::Verify, token)?,
+                "lock-timeout" => {
+                    let value = self.timeout(token, word, rest)?;
+                    self.directives.lock_timeout = Some(value);
+                }
+                "statement-timeout" => {
+                    let value = self.timeout(token, word, rest)?;
+                    self.directives.statement_timeout = Some(value);
+                }
                 "ignore" | "ignore-file" => {}
                 "" => {
                     return Err(self.error(
@@ -201,6 +221,45 @@ impl Scan<'_> {
             }
         }
         Ok(())
+    }
+
+    /// The duration of a timeout directive (`rest`: the text after `strata:`, starting with
+    /// `word`, the directive's name).
+    fn timeout(
+        &mut self,
+        token: &Token,
+        word: &str,
+        rest: &str,
+    ) -> Result<Duration, DirectiveError> {
+        let name = word.to_ascii_lowercase();
+        let already = match name.as_str() {
+            "lock-timeout" => self.directives.lock_timeout.is_some(),
+            _ => self.directives.statement_timeout.is_some(),
+        };
+        if already {
+            return Err(self.error(
+                token.start,
+                format!("duplicate `-- strata:{name}`: a file sets each timeout once"),
+            ));
+        }
+        let mut words = rest.split_whitespace().skip(1);
+        let Some(value) = words.next() else {
+            return Err(self.error(
+                token.start,
+                format!("`-- strata:{name}` needs a duration, such as `-- strata:{name} 30s` (`0` turns it off)"),
+            ));
+        };
+        let unit_apart = value.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            && words
+                .next()
+                .is_some_and(|w| UNITS.contains(&w.to_ascii_lowercase().as_str()));
+        match parse_duration(value) {
+            Some(d) if !unit_apart => Ok(d),
+            _ => Err(self.error(
+                token.start,
+                format!("`{value}` is not a duration for `-- strata:{name}`: write a number and its unit together, such as 500ms, 30s or 2min (a bare number is seconds; `0` turns the timeout off; at most a day)"),
+            )),
+        }
     }
 
     fn marker(&mut self, which: Which, token: &Token) -> Result<(), DirectiveError> {
@@ -275,6 +334,32 @@ impl Scan<'_> {
         }
         directives
     }
+}
+
+/// The units a timeout directive's duration may have.
+const UNITS: [&str; 5] = ["ms", "s", "min", "m", "h"];
+
+/// `500ms`, `30s`, `30` (seconds), `1.5s`, `2min`, `1h`; `0` is zero. `None` for anything else,
+/// and for durations over a day (certainly a mistake for a timeout).
+fn parse_duration(text: &str) -> Option<Duration> {
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let value: f64 = number
+        .parse()
+        .ok()
+        .filter(|v: &f64| v.is_finite() && *v >= 0.0)?;
+    let seconds = match unit.to_ascii_lowercase().as_str() {
+        "ms" => value / 1000.0,
+        "" | "s" => value,
+        "min" | "m" => value * 60.0,
+        "h" => value * 3600.0,
+        _ => return None,
+    };
+    // Timeouts are set in whole milliseconds: a positive value below one would turn them off.
+    let whole_ms = seconds == 0.0 || seconds >= 0.001;
+    (seconds <= 86_400.0 && whole_ms).then(|| Duration::from_secs_f64(seconds))
 }
 
 /// True when only spaces and tabs precede `offset` on its line.
@@ -427,6 +512,68 @@ mod tests {
     }
 
     #[test]
+    fn timeouts() {
+        let d = parse("-- strata:lock-timeout 30s\n-- Strata:Statement-Timeout 2MIN\nSELECT 1;");
+        assert_eq!(d.lock_timeout, Some(Duration::from_secs(30)));
+        assert_eq!(d.statement_timeout, Some(Duration::from_secs(120)));
+        assert!(!d.no_transaction);
+        for (text, want) in [
+            ("500ms", Duration::from_millis(500)),
+            ("1.5s", Duration::from_millis(1500)),
+            ("7", Duration::from_secs(7)),
+            ("0", Duration::ZERO),
+            ("1h", Duration::from_secs(3600)),
+            ("3m", Duration::from_secs(180)),
+        ] {
+            let d = parse(&format!(
+                "SELECT 1;\n--strata:lock-timeout   {text}  because ALTER waits\n"
+            ));
+            assert_eq!(d.lock_timeout, Some(want), "{text}");
+            assert_eq!(d.statement_timeout, None);
+        }
+        // Only as directives: not after SQL on the same line, not inside quotes.
+        assert_eq!(
+            parse("SELECT 1; -- strata:lock-timeout 1s\nSELECT '\n-- strata:lock-timeout 2s\n';"),
+            Directives::default()
+        );
+        // Sections: a directive anywhere in a dbmate file belongs to the file.
+        let d = parse(
+            "-- migrate:up\nSELECT 1;\n-- migrate:down\n-- strata:lock-timeout 1s\nSELECT 2;",
+        );
+        assert_eq!(d.lock_timeout, Some(Duration::from_secs(1)));
+    }
+
+    #[test]
+    fn bad_timeouts() {
+        for (sql, want) in [
+            ("-- strata:lock-timeout\nSELECT 1;", "needs a duration"),
+            ("-- strata:lock-timeout soon\n", "`soon` is not a duration"),
+            (
+                "-- strata:statement-timeout 5 min\n",
+                "`5` is not a duration",
+            ),
+            ("-- strata:lock-timeout 30sec\n", "`30sec`"),
+            ("-- strata:lock-timeout -1s\n", "`-1s`"),
+            ("-- strata:lock-timeout 2d\n", "`2d`"),
+            ("-- strata:lock-timeout 25h\n", "at most a day"),
+            ("-- strata:lock-timeout 0.1ms\n", "`0.1ms`"),
+        ] {
+            let e = error(sql);
+            assert!(e.message.contains(want), "{sql:?}: {}", e.message);
+            assert_eq!((e.line, e.column), (1, 1), "{sql:?}");
+        }
+        let e = error("-- strata:lock-timeout 1s\nSELECT 1;\n  -- strata:lock-timeout 2s\n");
+        assert_eq!((e.line, e.column), (3, 3));
+        assert!(
+            e.message.contains("duplicate `-- strata:lock-timeout`"),
+            "{}",
+            e.message
+        );
+        // One of each is fine.
+        parse("-- strata:lock-timeout 1s\n-- strata:statement-timeout 1s\n");
+    }
+
+    #[test]
     fn unknown_strata_directive() {
         let e = error("SELECT 1;\n  -- strata:no_transaction\n");
         assert_eq!((e.line, e.column), (2, 3));
@@ -435,7 +582,14 @@ mod tests {
             "{}",
             e.message
         );
-        for known in ["no-transaction", "verify", "ignore", "ignore-file"] {
+        for known in [
+            "no-transaction",
+            "verify",
+            "lock-timeout",
+            "statement-timeout",
+            "ignore",
+            "ignore-file",
+        ] {
             assert!(e.message.contains(known), "{}", e.message);
         }
         assert!(e

@@ -457,16 +457,12 @@ impl<'a> Executor<'a> {
     }
 }
 
-/// The down script as stored in the history. A down that runs outside a transaction because of
-/// a directive elsewhere (dbmate's `transaction:false` on the up marker, diesel's metadata) gets
-/// the directive written into its text, so a revert from the history runs it the same way.
+/// The down script as stored in the history. A down that runs outside a transaction (or with
+/// its own timeouts) because of a directive elsewhere (dbmate's `transaction:false` on the up
+/// marker, diesel's metadata) gets the directive written into its text, so a revert from the
+/// history runs it the same way.
 pub(crate) fn stored_down(down: &crate::Script) -> String {
-    let says_so = strata_sql::parse_directives(&down.sql).is_ok_and(|d| d.no_transaction);
-    if down.transaction == TransactionMode::None && !says_so {
-        format!("-- strata:no-transaction\n{}", down.sql)
-    } else {
-        down.sql.clone()
-    }
+    down.stored_text()
 }
 
 fn direction_of(target: &Target) -> Direction {

@@ -139,17 +139,12 @@ fn revert<'a>(item: &Item<'a>, problems: &mut Problems<'a>) -> Option<Step> {
         return None;
     }
     // A stored script keeps its own directives: a `-- strata:no-transaction` down (e.g. a
-    // `DROP INDEX CONCURRENTLY`) still runs outside a transaction when its file is gone.
+    // `DROP INDEX CONCURRENTLY`) still runs outside a transaction when its file is gone, and
+    // its timeouts still apply.
     let stored = || {
-        row.down_script.as_ref().map(|sql| {
-            let no_tx = strata_sql::parse_directives(sql).is_ok_and(|d| d.no_transaction);
-            let mode = if no_tx {
-                crate::TransactionMode::None
-            } else {
-                crate::TransactionMode::Transactional
-            };
-            Script::new(sql.clone(), None, 0).with_transaction(mode)
-        })
+        row.down_script
+            .as_ref()
+            .map(|sql| Script::stored(sql.clone()))
     };
     match item.local.and_then(|m| m.down.clone()).or_else(stored) {
         Some(script) => Some(revert_step(row, item.local, script)),

@@ -150,7 +150,9 @@ fn up_slot<'a>(
     } else {
         TransactionMode::Transactional
     };
-    let up = script(entry, text, &parts.main).with_transaction(mode);
+    let up = script(entry, text, &parts.main)
+        .with_transaction(mode)
+        .with_timeouts(parts.timeouts);
     if up.is_blank() {
         let (message, position) = if parts.markers {
             (
@@ -176,11 +178,12 @@ fn up_slot<'a>(
         }
         return Err(err);
     }
-    // In a single file the no-transaction directive covers both scripts.
-    let down = parts
-        .down
-        .as_ref()
-        .map(|p| script(entry, text, p).with_transaction(mode));
+    // In a single file the no-transaction and timeout directives cover both scripts.
+    let down = parts.down.as_ref().map(|p| {
+        script(entry, text, p)
+            .with_transaction(mode)
+            .with_timeouts(parts.timeouts)
+    });
     let verify = parts.verify.as_ref().map(|p| script(entry, text, p));
     let verify_from = parts
         .verify
@@ -227,7 +230,11 @@ fn companion<'a>(
             .at(verify.line_offset.max(1), 1)
             .help("move the verify section into the up script"));
         }
-        CompanionKind::Down(script(entry, text, &parts.main).with_transaction(mode))
+        CompanionKind::Down(
+            script(entry, text, &parts.main)
+                .with_transaction(mode)
+                .with_timeouts(parts.timeouts),
+        )
     };
     Ok(Companion { file, entry, kind })
 }

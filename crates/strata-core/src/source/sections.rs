@@ -1,7 +1,7 @@
 //! Splitting one file's text into its up, down and verify parts using its directives.
 
 use super::Entry;
-use crate::{SourceError, SourceErrorKind};
+use crate::{SourceError, SourceErrorKind, Timeouts};
 use std::ops::Range;
 use strata_sql::{Directives, Section};
 
@@ -28,6 +28,8 @@ pub(crate) struct Parts {
     pub markers: bool,
     /// The file says it must not run in a transaction.
     pub no_transaction: bool,
+    /// The timeouts the file sets for its statements.
+    pub timeouts: Timeouts,
 }
 
 /// Parses the directives of `text` (the entry's normalized text) into parts.
@@ -43,13 +45,16 @@ pub(crate) fn split_parts(
     let d = strata_sql::parse_directives(text).map_err(|e| {
         SourceError::new(SourceErrorKind::BadDirective, vec![entry.display.clone()], e.message)
             .at(e.line, e.column)
-            .help("strata understands `-- strata:no-transaction` and `-- strata:verify` (and `-- no-transaction`, `-- migrate:up`, `-- migrate:down`, `transaction:false` from sqlx and dbmate)")
+            .help("strata understands `-- strata:no-transaction`, `-- strata:verify`, `-- strata:lock-timeout 30s` and `-- strata:statement-timeout 5min` (and `-- no-transaction`, `-- migrate:up`, `-- migrate:down`, `transaction:false` from sqlx and dbmate)")
     })?;
     let Directives {
         no_transaction,
+        lock_timeout,
+        statement_timeout,
         up,
         down,
         verify,
+        ..
     } = d;
     // Without dbmate markers the parser may describe the text before `-- strata:verify` as an
     // up section starting at line 0; only a real `-- migrate:up` marker counts here.
@@ -122,6 +127,7 @@ pub(crate) fn split_parts(
         verify: verify.as_ref().map(part),
         markers,
         no_transaction,
+        timeouts: Timeouts::new(lock_timeout, statement_timeout),
     })
 }
 

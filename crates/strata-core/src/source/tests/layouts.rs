@@ -1,8 +1,9 @@
 //! Each layout, ordering, normalization, directives and ignored files.
 
 use super::{labels, Fixture, SQL};
+use crate::source::load_dir;
 use crate::source::{parse_entries, read_dir, Entry, Layout};
-use crate::{Checksum, MigrationKind, Origin, TransactionMode};
+use crate::{Checksum, MigrationKind, Origin, Script, SourceErrorKind, Timeouts, TransactionMode};
 
 #[test]
 fn pairs_layout() {
@@ -324,6 +325,55 @@ fn no_transaction_directives() {
     assert_eq!(ms[2].transaction(), TransactionMode::None);
     assert_eq!(ms[3].transaction(), TransactionMode::Transactional);
     assert_eq!(ms[4].transaction(), TransactionMode::None);
+}
+
+#[test]
+fn timeout_directives() {
+    let f = Fixture::new(&[
+        (
+            "1_a.up.sql",
+            "-- strata:lock-timeout 30s\n-- strata:statement-timeout 0\nalter table t add column x int;\n",
+        ),
+        ("1_a.down.sql", "alter table t drop column x;\n"),
+        (
+            "2_b.sql",
+            "-- migrate:up transaction:false\n-- strata:lock-timeout 250ms\ncreate index concurrently i on t (x);\n-- migrate:down\ndrop index concurrently i;\n",
+        ),
+        ("3_c.sql", "select 1;\n"),
+    ]);
+    let ms = f.load();
+    let secs = |s| Some(std::time::Duration::from_secs(s));
+    // In a pair each file carries its own.
+    assert_eq!(ms[0].up.timeouts, Timeouts::new(secs(30), secs(0)));
+    assert_eq!(ms[0].down.as_ref().unwrap().timeouts, Timeouts::default());
+    // In a single file they cover both scripts, and are stored with the down.
+    let ms1 = Some(std::time::Duration::from_millis(250));
+    assert_eq!(ms[1].up.timeouts, Timeouts::new(ms1, None));
+    let down = ms[1].down.as_ref().unwrap();
+    assert_eq!(down.timeouts, Timeouts::new(ms1, None));
+    let stored = Script::stored(down.stored_text());
+    assert_eq!(stored.timeouts, down.timeouts);
+    assert_eq!(stored.transaction, TransactionMode::None);
+    assert_eq!(
+        down.stored_text(),
+        "-- strata:no-transaction\n-- strata:lock-timeout 250ms\ndrop index concurrently i;\n"
+    );
+    // A script that says it all itself is stored as written.
+    let up = &ms[0].up;
+    assert_eq!(up.stored_text(), up.sql);
+    assert_eq!(Script::stored(up.stored_text()).timeouts, up.timeouts);
+    assert!(ms[2].up.timeouts.is_unset());
+    // Directives are part of the text, so of the checksum.
+    assert_eq!(ms[0].checksum, Checksum::of(&ms[0].up.sql));
+}
+
+#[test]
+fn bad_timeout_directive_names_the_file_and_line() {
+    let f = Fixture::new(&[("1_a.up.sql", "select 1;\n-- strata:lock-timeout 5 min\n")]);
+    let e = load_dir(f.path(), Layout::Auto).unwrap_err();
+    assert_eq!(e.kind, SourceErrorKind::BadDirective);
+    assert_eq!(e.position, Some((2, 1)));
+    assert!(e.message.contains("`5` is not a duration"), "{}", e.message);
 }
 
 #[test]
