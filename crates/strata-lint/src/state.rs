@@ -41,8 +41,12 @@ pub(crate) struct FileState {
     pub temp: HashSet<String>,
     /// Indexes created in this file.
     pub created_indexes: HashSet<String>,
-    /// Types created in this file -> transaction.
+    /// Types (enums, domains, composite and range types) created in this file -> transaction.
     pub created_types: HashMap<String, u32>,
+    /// Schemas created in this file.
+    pub created_schemas: HashSet<String>,
+    /// Constraints validated in this file (`VALIDATE CONSTRAINT`): table key, name.
+    pub validated: Vec<(String, String)>,
     /// `SET lock_timeout` for the session.
     pub session_lock_timeout: bool,
     /// `SET LOCAL lock_timeout` in this transaction.
@@ -318,6 +322,20 @@ impl FileState {
                 self.created_types.insert(k.clone(), tx);
                 catalog.enums.insert(k);
             }
+            NodeEnum::CreateDomainStmt(s) => {
+                self.created_types.insert(names_key(&s.domainname), tx);
+            }
+            NodeEnum::CreateRangeStmt(s) => {
+                self.created_types.insert(names_key(&s.type_name), tx);
+            }
+            NodeEnum::CompositeTypeStmt(s) => {
+                if let Some(rv) = &s.typevar {
+                    self.created_types.insert(rel_key(rv), tx);
+                }
+            }
+            NodeEnum::CreateSchemaStmt(s) => {
+                self.created_schemas.insert(s.schemaname.clone());
+            }
             NodeEnum::AlterEnumStmt(s) if !s.new_val.is_empty() && s.old_val.is_empty() => {
                 self.enum_values
                     .push((s.new_val.clone(), names_key(&s.type_name), tx));
@@ -382,6 +400,7 @@ impl FileState {
                 catalog.table_mut(k).columns.remove(&c.name);
             }
             At::AtValidateConstraint => {
+                self.validated.push((k.to_string(), c.name.clone()));
                 for check in &mut catalog.table_mut(k).checks {
                     if check.name == c.name {
                         check.validated = true;

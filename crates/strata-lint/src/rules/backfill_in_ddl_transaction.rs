@@ -23,12 +23,12 @@ pub(crate) fn backfill_target(node: &NodeEnum, scope: &Scope<'_>) -> Option<Stri
         NodeEnum::UpdateStmt(s) => s
             .relation
             .as_ref()
-            .filter(|rv| !scope.is_new(rv))
+            .filter(|rv| !scope.is_new(rv) && !s.where_clause.as_deref().is_some_and(picks_rows))
             .map(rel_name),
         NodeEnum::DeleteStmt(s) => s
             .relation
             .as_ref()
-            .filter(|rv| !scope.is_new(rv))
+            .filter(|rv| !scope.is_new(rv) && !s.where_clause.as_deref().is_some_and(picks_rows))
             .map(rel_name),
         NodeEnum::InsertStmt(s) => {
             let Some(NodeEnum::SelectStmt(sel)) = s.select_stmt.as_deref().and_then(inner) else {
@@ -40,6 +40,55 @@ pub(crate) fn backfill_target(node: &NodeEnum, scope: &Scope<'_>) -> Option<Stri
             s.relation.as_ref().map(rel_name)
         }
         _ => None,
+    }
+}
+
+/// Whether a WHERE clause picks a few rows by key (`id = 42`, `key = 'signup'`,
+/// `code IN ('a', 'b')`): a data fix, not a backfill.
+fn picks_rows(expr: &pg_query::Node) -> bool {
+    use crate::ast::svals;
+    use pg_query::protobuf::{AExprKind, BoolExprType};
+    let key_column = |n: &Option<Box<pg_query::Node>>| match n.as_deref().and_then(inner) {
+        Some(NodeEnum::ColumnRef(c)) => svals(&c.fields).last().is_some_and(|name| {
+            let name = name.to_ascii_lowercase();
+            name == "id"
+                || name.ends_with("_id")
+                || matches!(
+                    name.as_str(),
+                    "key" | "code" | "slug" | "name" | "email" | "uuid" | "handle" | "username"
+                )
+        }),
+        _ => false,
+    };
+    let constant = |n: &Option<Box<pg_query::Node>>| match n.as_deref().and_then(inner) {
+        Some(NodeEnum::AConst(_) | NodeEnum::ParamRef(_)) => true,
+        Some(NodeEnum::TypeCast(c)) => {
+            matches!(c.arg.as_deref().and_then(inner), Some(NodeEnum::AConst(_)))
+        }
+        Some(NodeEnum::List(l)) => l
+            .items
+            .iter()
+            .all(|i| matches!(inner(i), Some(NodeEnum::AConst(_) | NodeEnum::TypeCast(_)))),
+        _ => false,
+    };
+    match inner(expr) {
+        Some(NodeEnum::BoolExpr(b)) => match BoolExprType::try_from(b.boolop) {
+            Ok(BoolExprType::AndExpr) => b.args.iter().any(picks_rows),
+            Ok(BoolExprType::OrExpr) => b.args.iter().all(picks_rows),
+            _ => false,
+        },
+        Some(NodeEnum::AExpr(e)) => {
+            let op = svals(&e.name).last().copied().unwrap_or_default();
+            match AExprKind::try_from(e.kind) {
+                Ok(AExprKind::AexprOp) if op == "=" => {
+                    (key_column(&e.lexpr) && constant(&e.rexpr))
+                        || (key_column(&e.rexpr) && constant(&e.lexpr))
+                }
+                Ok(AExprKind::AexprIn) if op == "=" => key_column(&e.lexpr) && constant(&e.rexpr),
+                _ => false,
+            }
+        }
+        _ => false,
     }
 }
 
@@ -90,6 +139,8 @@ mod tests {
                 "ALTER TABLE users ADD COLUMN active boolean;\nUPDATE users SET active = true WHERE id < 1000;",
                 "CREATE INDEX i ON orders (user_id); DELETE FROM orders WHERE user_id IS NULL;",
                 "ALTER TABLE users ADD COLUMN org int; CREATE TABLE t (a int); INSERT INTO t SELECT id FROM users;",
+                "ALTER TABLE orders ADD COLUMN c text; UPDATE orders SET c = 'USD' WHERE status = 'paid';",
+                "ALTER TABLE orders ADD COLUMN c text; UPDATE orders SET c = 'USD' WHERE id = id;",
             ],
         );
         flags_in(
@@ -113,6 +164,10 @@ mod tests {
                 "CREATE TABLE t (a int); CREATE INDEX ON t (a); INSERT INTO t SELECT id FROM users;",
                 "ALTER TABLE users ADD COLUMN a int; INSERT INTO audit VALUES (1);",
                 "ALTER TABLE users VALIDATE CONSTRAINT c; UPDATE users SET a = 1 WHERE id < 10;",
+                // A data fix of chosen rows by key is not a backfill.
+                "ALTER TABLE plans ADD COLUMN price int; UPDATE plans SET price = 1900 WHERE id = 2;",
+                "ALTER TABLE settings ADD COLUMN v text; UPDATE settings SET v = 'x' WHERE key IN ('a', 'b');",
+                "ALTER TABLE users ADD COLUMN a int; DELETE FROM users WHERE email = 'test@example.com';",
             ],
         );
     }

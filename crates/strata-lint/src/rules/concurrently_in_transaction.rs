@@ -10,7 +10,7 @@ use pg_query::NodeEnum;
 pub(crate) static META: RuleMeta = RuleMeta {
     id: "concurrently-in-transaction",
     severity: Severity::Error,
-    summary: "CREATE/DROP/REINDEX ... CONCURRENTLY or DETACH PARTITION CONCURRENTLY inside a transaction block",
+    summary: "CREATE/DROP/REINDEX ... CONCURRENTLY, DETACH PARTITION CONCURRENTLY or VACUUM inside a transaction block",
 };
 
 /// See the module documentation.
@@ -31,6 +31,7 @@ impl Rule for ConcurrentlyInTransaction {
             NodeEnum::ReindexStmt(s) if super::reindex_nonconcurrent::is_concurrent(s) => {
                 "REINDEX CONCURRENTLY"
             }
+            NodeEnum::VacuumStmt(s) if s.is_vacuumcmd => "VACUUM",
             NodeEnum::AlterTableStmt(s)
                 if cmds(s).any(|c| {
                     cmd_type(c) == AlterTableType::AtDetachPartition
@@ -74,6 +75,7 @@ mod tests {
                 "DROP INDEX CONCURRENTLY IF EXISTS i;",
                 "REINDEX INDEX CONCURRENTLY i;",
                 "ALTER TABLE p DETACH PARTITION c CONCURRENTLY;",
+                "ALTER TABLE t ADD COLUMN b int; VACUUM ANALYZE t;",
             ],
         );
         flags_in(
@@ -119,6 +121,7 @@ mod tests {
                 "CREATE INDEX i ON t (a);",
                 "SELECT 'CREATE INDEX CONCURRENTLY i ON t (a)';",
                 "REFRESH MATERIALIZED VIEW CONCURRENTLY mv;",
+                "ALTER TABLE t ADD COLUMN b int; ANALYZE t;",
             ],
         );
     }

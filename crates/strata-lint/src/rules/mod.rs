@@ -13,6 +13,7 @@ use pg_query::NodeEnum;
 pub(crate) mod add_column_check_scan;
 pub(crate) mod add_column_not_null;
 pub(crate) mod add_column_rewrite;
+pub(crate) mod attach_partition_scan;
 pub(crate) mod avoid_char_type;
 pub(crate) mod backfill_in_ddl_transaction;
 pub(crate) mod cluster_table;
@@ -20,11 +21,15 @@ pub(crate) mod column_type_rewrite;
 pub(crate) mod concurrently_in_transaction;
 pub(crate) mod constraint_without_not_valid;
 pub(crate) mod create_index_nonconcurrent;
+pub(crate) mod domain_constraint_without_not_valid;
 pub(crate) mod drop_column;
 pub(crate) mod drop_index_nonconcurrent;
+pub(crate) mod drop_schema;
 pub(crate) mod drop_table;
+pub(crate) mod drop_type;
 pub(crate) mod enum_value_in_transaction;
 pub(crate) mod enum_value_used_in_transaction;
+pub(crate) mod exclusion_constraint;
 pub(crate) mod identifier_too_long;
 pub(crate) mod lock_table;
 pub(crate) mod missing_lock_timeout;
@@ -37,8 +42,10 @@ pub(crate) mod reindex_nonconcurrent;
 pub(crate) mod rename_column;
 pub(crate) mod rename_table;
 pub(crate) mod rls_without_policy;
+pub(crate) mod set_access_method;
 pub(crate) mod set_local_outside_transaction;
 pub(crate) mod set_not_null_scan;
+pub(crate) mod set_tablespace;
 pub(crate) mod set_unlogged;
 pub(crate) mod syntax_error;
 pub(crate) mod transaction_nesting;
@@ -62,12 +69,17 @@ static RULES: &[&dyn Rule] = &[
     &validate_in_same_transaction::ValidateInSameTransaction,
     &set_not_null_scan::SetNotNullScan,
     &unique_without_index::UniqueWithoutIndex,
+    &exclusion_constraint::ExclusionConstraint,
+    &attach_partition_scan::AttachPartitionScan,
+    &domain_constraint_without_not_valid::DomainConstraintWithoutNotValid,
     &add_column_rewrite::AddColumnRewrite,
     &add_column_check_scan::AddColumnCheckScan,
     &add_column_not_null::AddColumnNotNull,
     &column_type_rewrite::ColumnTypeRewrite,
     &drop_column::DropColumn,
     &drop_table::DropTable,
+    &drop_schema::DropSchema,
+    &drop_type::DropType,
     &truncate_table::TruncateTable,
     &rename_table::RenameTable,
     &rename_column::RenameColumn,
@@ -81,6 +93,8 @@ static RULES: &[&dyn Rule] = &[
     &cluster_table::ClusterTable,
     &lock_table::LockTable,
     &set_unlogged::SetUnlogged,
+    &set_tablespace::SetTablespace,
+    &set_access_method::SetAccessMethod,
     &identifier_too_long::IdentifierTooLong,
     &prefer_timestamptz::PreferTimestamptz,
     &prefer_identity::PreferIdentity,

@@ -1,4 +1,5 @@
-//! `rename-table`: renaming a table running code may still use.
+//! `rename-table`: renaming a table (or view), or moving it to another schema, while running
+//! code may still use the old name.
 
 use crate::ast::{object_type, rel_name};
 use crate::rule::{Findings, Rule, Scope, Statement};
@@ -10,7 +11,7 @@ use pg_query::NodeEnum;
 pub(crate) static META: RuleMeta = RuleMeta {
     id: "rename-table",
     severity: Severity::Warning,
-    summary: "Renaming an existing table breaks code that still uses the old name",
+    summary: "Renaming an existing table or view, or moving it to another schema, breaks code that still uses the old name",
 };
 
 /// See the module documentation.
@@ -22,13 +23,25 @@ impl Rule for RenameTable {
     }
 
     fn check(&self, stmt: &Statement<'_>, scope: &Scope<'_>, out: &mut Findings) {
-        let NodeEnum::RenameStmt(s) = stmt.node else {
-            return;
+        let (kind, rv, to) = match stmt.node {
+            NodeEnum::RenameStmt(s) => (s.rename_type, &s.relation, s.newname.clone()),
+            NodeEnum::AlterObjectSchemaStmt(s) => (
+                s.object_type,
+                &s.relation,
+                s.relation
+                    .as_ref()
+                    .map(|rv| format!("{}.{}", s.newschema, rv.relname))
+                    .unwrap_or_default(),
+            ),
+            _ => return,
         };
-        if object_type(s.rename_type) != ObjectType::ObjectTable {
-            return;
-        }
-        let Some(rv) = &s.relation else { return };
+        let what = match object_type(kind) {
+            ObjectType::ObjectTable => "table",
+            ObjectType::ObjectView => "view",
+            ObjectType::ObjectMatview => "materialized view",
+            _ => return,
+        };
+        let Some(rv) = rv else { return };
         if scope.is_new(rv) {
             return;
         }
@@ -37,9 +50,8 @@ impl Rule for RenameTable {
                 &META,
                 stmt.span.clone(),
                 format!(
-                    "renaming table {} to {} is not backward compatible: instances running the previous release fail as soon as they query the old name",
+                    "renaming {what} {} to {to} is not backward compatible: instances running the previous release fail as soon as they query the old name",
                     rel_name(rv),
-                    s.newname
                 ),
             )
             .help("create the new name alongside (for example a view with the old name over the renamed table) until no running code uses the old one"),
@@ -60,6 +72,8 @@ mod tests {
             &[
                 "ALTER TABLE users RENAME TO accounts;",
                 "ALTER TABLE IF EXISTS app.users RENAME TO people;",
+                "ALTER TABLE reports SET SCHEMA archive;",
+                "ALTER VIEW active_users RENAME TO current_users;",
             ],
         );
     }
@@ -72,6 +86,9 @@ mod tests {
                 "CREATE TABLE users_new (id int); ALTER TABLE users_new RENAME TO users2;",
                 "ALTER INDEX users_idx RENAME TO users_email_idx;",
                 "ALTER TABLE users RENAME CONSTRAINT a TO b;",
+                "CREATE TABLE r (a int); ALTER TABLE r SET SCHEMA archive;",
+                "ALTER FUNCTION f() SET SCHEMA archive;",
+                "CREATE VIEW v AS SELECT 1; ALTER VIEW v RENAME TO w;",
             ],
         );
     }

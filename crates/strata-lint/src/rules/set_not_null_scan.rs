@@ -36,6 +36,24 @@ impl Rule for SetNotNullScan {
             {
                 continue;
             }
+            if modern {
+                if let Some(name) = named_check(stmt, scope, &rel_key(rv), &cmd.name) {
+                    out.push(
+                        Violation::new(
+                            &META,
+                            stmt.span.clone(),
+                            format!(
+                                "SET NOT NULL on {}.{} skips its scan only if constraint {name} is a validated CHECK ({} IS NOT NULL), as its name suggests; the linter did not see its definition",
+                                rel_name(rv),
+                                cmd.name,
+                                cmd.name
+                            ),
+                        )
+                        .severity(Severity::Hint),
+                    );
+                    continue;
+                }
+            }
             let help = if modern {
                 format!(
                     "first ADD CONSTRAINT {0}_not_null CHECK ({0} IS NOT NULL) NOT VALID, VALIDATE it in a later transaction, then SET NOT NULL (PostgreSQL 12+ uses the valid check and skips the scan) and drop the check",
@@ -58,6 +76,57 @@ impl Rule for SetNotNullScan {
             );
         }
     }
+}
+
+/// A constraint whose name says it is the `CHECK (column IS NOT NULL)` of the safe recipe
+/// (`users_email_not_null`, `email_nn`), validated earlier in this file or dropped right after
+/// this statement (the recipe's last step), when the linter did not see its definition (it was
+/// added by a migration it did not read).
+fn named_check(
+    stmt: &Statement<'_>,
+    scope: &Scope<'_>,
+    table: &str,
+    column: &str,
+) -> Option<String> {
+    let column = column.to_ascii_lowercase();
+    let fits = |name: &str| {
+        let name = name.to_ascii_lowercase();
+        name.contains(&column)
+            && (name.contains("null") || name.ends_with("_nn") || name.contains("_nn_"))
+    };
+    if let Some((_, name)) = scope
+        .file
+        .validated
+        .iter()
+        .find(|(t, name)| t == table && fits(name))
+    {
+        return Some(name.clone());
+    }
+    // The statements just after this one: `ALTER TABLE t DROP CONSTRAINT name`.
+    let rest = &stmt.sql[stmt.span.end..];
+    let mut window = rest.len().min(1024);
+    while !rest.is_char_boundary(window) {
+        window -= 1;
+    }
+    let lower = rest[..window].to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(at) = lower[from..].find("drop constraint") {
+        let after = &lower[from + at + "drop constraint".len()..];
+        let after = after.trim_start();
+        let after = after
+            .strip_prefix("if exists")
+            .map_or(after, str::trim_start);
+        let name: String = after
+            .trim_start_matches('"')
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '$')
+            .collect();
+        if fits(&name) {
+            return Some(name);
+        }
+        from += at + 1;
+    }
+    None
 }
 
 #[cfg(test)]
@@ -85,6 +154,27 @@ mod tests {
     }
 
     #[test]
+    fn a_check_named_for_the_column_makes_it_a_hint() {
+        // A constraint added by an earlier migration the linter did not read, named for the
+        // column: validated here, or dropped right after (the recipe's last step).
+        for sql in [
+            "ALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;",
+            "ALTER TABLE users ALTER COLUMN email SET NOT NULL;\nALTER TABLE users DROP CONSTRAINT IF EXISTS \"users_email_nn\";",
+        ] {
+            let found: Vec<_> = lint(sql, &cx()).into_iter().filter(|v| v.rule == ID).collect();
+            assert_eq!(found.len(), 1, "{sql}");
+            assert_eq!(found[0].severity, crate::Severity::Hint, "{sql}");
+        }
+        let found = lint(
+            "ALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;",
+            &LintContext::default().pg_version(11),
+        );
+        assert!(found
+            .iter()
+            .any(|v| v.rule == ID && v.severity == crate::Severity::Warning));
+    }
+
+    #[test]
     fn passes_with_a_validated_check_or_a_new_table() {
         passes(
             ID,
@@ -93,6 +183,14 @@ mod tests {
                 "CREATE TABLE users (email text); ALTER TABLE users ALTER COLUMN email SET NOT NULL;",
                 "ALTER TABLE users ADD CONSTRAINT c CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT c;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;",
                 "ALTER TABLE users ALTER COLUMN email DROP NOT NULL;",
+            ],
+        );
+        flags(
+            ID,
+            &[
+                "ALTER TABLE users VALIDATE CONSTRAINT users_email_check;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;",
+                "ALTER TABLE users VALIDATE CONSTRAINT users_name_not_null;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;",
+                "ALTER TABLE users ALTER COLUMN email SET NOT NULL;\nALTER TABLE users DROP CONSTRAINT users_email_format;",
             ],
         );
         let mut earlier = LintContext::default();
