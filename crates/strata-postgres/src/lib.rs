@@ -32,6 +32,7 @@ mod error;
 mod history;
 pub mod introspect;
 mod lock;
+pub mod measure;
 mod options;
 pub mod scratch;
 mod sql;

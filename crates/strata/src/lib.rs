@@ -22,6 +22,10 @@ pub use strata_sql as sql;
 
 pub mod schema;
 
+/// Measuring the locks and rewrites of migrations on a real server (`strata lint --measure`).
+#[cfg(feature = "postgres")]
+pub mod measure;
+
 /// The SQLite engine.
 #[cfg(feature = "sqlite")]
 pub use strata_sqlite as sqlite;

@@ -6,6 +6,7 @@ mod connect;
 mod errors;
 mod locks;
 mod lost;
+mod measure;
 mod schema;
 mod sql_features;
 
