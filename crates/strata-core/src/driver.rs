@@ -125,6 +125,27 @@ impl DriverError {
     }
 }
 
+/// Where [`Driver::apply_verified`] failed; either way nothing of the step took effect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ApplyFailure {
+    /// A statement of the migration failed: its index, and the error (positions relative to
+    /// that statement, as for [`Driver::apply_atomic`]).
+    Statement(usize, DriverError),
+    /// A statement of the verify script failed or a check was false: its index in the verify
+    /// script, and the error (positions relative to that statement).
+    Verify(usize, DriverError),
+}
+
+impl ApplyFailure {
+    /// The index of the failing statement (in its script) and the error.
+    pub fn into_parts(self) -> (usize, DriverError) {
+        match self {
+            ApplyFailure::Statement(i, e) | ApplyFailure::Verify(i, e) => (i, e),
+        }
+    }
+}
+
 /// One database engine. Implementations hold one connection (plus whatever the lock needs).
 ///
 /// The executor calls these in this order: [`lock`](Driver::lock), [`ensure_history`]
@@ -174,6 +195,33 @@ pub trait Driver: Send {
         statements: &[&str],
         change: &HistoryChange,
     ) -> Result<(), (usize, DriverError)>;
+
+    /// Like [`apply_atomic`](Driver::apply_atomic), with a verify script: after `statements`
+    /// and before the history change, inside the same transaction, the `verify` statements run
+    /// as [`verify`](Driver::verify) runs them (each must succeed, a single boolean must be
+    /// true), nested so that their own effects are always rolled back (a savepoint). A failing
+    /// check rolls back the whole step, like a failing statement: nothing of it takes effect
+    /// (inside [`begin_all`](Driver::begin_all), the caller rolls back the whole run).
+    ///
+    /// The default: the engine cannot verify inside a migration's transaction; nothing is run.
+    async fn apply_verified(
+        &mut self,
+        statements: &[&str],
+        verify: &[&str],
+        change: &HistoryChange,
+    ) -> Result<(), ApplyFailure> {
+        let _ = (statements, verify, change);
+        Err(ApplyFailure::Verify(
+            0,
+            DriverError::new(
+                DriverErrorKind::Other,
+                format!(
+                    "verify scripts are not supported by the {} engine yet",
+                    self.capabilities().engine
+                ),
+            ),
+        ))
+    }
 
     /// Runs one statement outside any transaction (for non-transactional migrations).
     async fn execute(&mut self, statement: &str) -> Result<(), DriverError>;

@@ -34,6 +34,14 @@ pub enum Event {
         /// Milliseconds taken.
         millis: u64,
     },
+    /// A step's verify script ran (`up --verify`), or the step has none. For a transactional
+    /// step this comes before [`Event::StepFinished`]: the checks run before its commit.
+    Verified {
+        /// `0003_add_users`.
+        label: String,
+        /// Passed, failed (the run stops), or no verify script.
+        outcome: crate::VerifyOutcome,
+    },
     /// A step failed on a lock timeout and will be tried again.
     Retrying {
         /// `0003_add_users`.

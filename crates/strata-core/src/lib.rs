@@ -22,7 +22,7 @@ mod version;
 
 pub use applied::{AppliedKind, AppliedMigration, AppliedStatus};
 pub use checksum::Checksum;
-pub use driver::{Capabilities, Driver, DriverError, DriverErrorKind, LockOptions};
+pub use driver::{ApplyFailure, Capabilities, Driver, DriverError, DriverErrorKind, LockOptions};
 pub use error::{ExecuteError, MigrationFailure, PlanError, Problem, SourceError, SourceErrorKind};
 pub use event::{Event, EventSink, NoEvents};
 pub use executor::{

@@ -31,6 +31,10 @@ pub struct StepResult {
     pub outcome: StepOutcome,
     /// Milliseconds taken.
     pub millis: u64,
+    /// What its verify script gave, when the run verified (`up --verify`): passed, failed, or
+    /// no verify script. `None` when the run did not verify or the step was not reached.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verify: Option<crate::VerifyOutcome>,
 }
 
 /// The result of a run: the plan, what each step did, and the error that stopped it, if any.
@@ -45,6 +49,8 @@ pub struct Report {
     pub steps: Vec<StepResult>,
     /// True for `--dry-run`.
     pub dry_run: bool,
+    /// True when each step is verified right after it runs (`up --verify`).
+    pub verify: bool,
     /// The error that stopped the run.
     pub error: Option<ExecuteError>,
 }
@@ -57,6 +63,7 @@ impl Report {
             plan: None,
             steps: Vec::new(),
             dry_run: false,
+            verify: false,
             error: None,
         }
     }

@@ -1,8 +1,12 @@
 //! Verify scripts (Sqitch's idea): checks that a migration did what it says, run against the
 //! database after it was applied.
 
-use crate::{AppliedStatus, Driver, ExecuteError, Migration, Version};
+use crate::{
+    AppliedStatus, Dialect, Driver, DriverError, ExecuteError, Migration, Script, Version,
+};
 use serde::Serialize;
+use std::ops::Range;
+use strata_sql::StatementKind;
 
 /// What running one migration's verify script gave.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -92,34 +96,13 @@ pub async fn verify(
             (None, _) => VerifyOutcome::NoScript,
             (Some(_), false) => VerifyOutcome::NotApplied,
             (Some(script), true) => {
-                let statements = strata_sql::split(&script.sql, dialect).map_err(|e| {
-                    ExecuteError::from(crate::DriverError::new(
-                        crate::DriverErrorKind::Other,
-                        format!("cannot split the verify script of {}: {e}", m.label()),
-                    ))
-                })?;
-                let texts: Vec<&str> = statements.iter().map(|s| s.text(&script.sql)).collect();
+                let spans = split_script(script, &m.label(), dialect)?;
+                let texts: Vec<&str> = spans.iter().map(|r| &script.sql[r.clone()]).collect();
                 match driver.verify(&texts).await {
                     Ok(()) => VerifyOutcome::Passed {
                         statements: texts.len(),
                     },
-                    Err((i, e)) => {
-                        let start = statements.get(i).map_or(0, |s| s.span.start);
-                        let at = start + e.position.unwrap_or(0);
-                        let detail = match (&e.detail, &e.hint) {
-                            (Some(d), Some(h)) => Some(format!("{d}\nhint: {h}")),
-                            (Some(d), None) => Some(d.clone()),
-                            (None, Some(h)) => Some(format!("hint: {h}")),
-                            (None, None) => None,
-                        };
-                        VerifyOutcome::Failed {
-                            statement: i + 1,
-                            location: script.locate(at.min(script.sql.len())),
-                            message: e.message,
-                            code: e.code,
-                            detail,
-                        }
-                    }
+                    Err((i, e)) => failed(script, &spans, i, &e),
                 }
             }
         };
@@ -130,4 +113,65 @@ pub async fn verify(
         });
     }
     Ok(report)
+}
+
+/// The statements of a verify script (byte ranges in its text). Refused, before anything runs,
+/// when the script cannot be split or controls the transaction itself: it runs inside one that
+/// strata rolls back (and with `up --verify`, inside the migration's own).
+pub(crate) fn split_script(
+    script: &Script,
+    label: &str,
+    dialect: Dialect,
+) -> Result<Vec<Range<usize>>, ExecuteError> {
+    let statements = strata_sql::split(&script.sql, dialect).map_err(|e| {
+        let location = match &script.path {
+            Some(p) => format!(
+                "{}:{}:{}",
+                p.display(),
+                e.line + script.line_offset,
+                e.column
+            ),
+            None => script.locate(0),
+        };
+        ExecuteError::Preflight {
+            location,
+            message: format!("{} is never closed in the verify script of {label}", e.what),
+            help: "close it (a quote, dollar quote or comment runs to the end of the script)"
+                .into(),
+        }
+    })?;
+    if let Some(st) = statements.iter().find(|s| s.kind != StatementKind::Other) {
+        return Err(ExecuteError::Preflight {
+            location: script.locate(st.span.start),
+            message: format!(
+                "transaction control in the verify script of {label}: verify scripts run in a transaction that strata always rolls back"
+            ),
+            help: "remove the BEGIN, COMMIT or ROLLBACK from the verify script".into(),
+        });
+    }
+    Ok(statements.into_iter().map(|s| s.span).collect())
+}
+
+/// The outcome of a verify script whose statement `i` (of `spans`) failed with `e`.
+pub(crate) fn failed(
+    script: &Script,
+    spans: &[Range<usize>],
+    i: usize,
+    e: &DriverError,
+) -> VerifyOutcome {
+    let span = spans.get(i).cloned().unwrap_or(0..0);
+    let at = span.start + e.position.unwrap_or(0).min(span.len());
+    let detail = match (&e.detail, &e.hint) {
+        (Some(d), Some(h)) => Some(format!("{d}\nhint: {h}")),
+        (Some(d), None) => Some(d.clone()),
+        (None, Some(h)) => Some(format!("hint: {h}")),
+        (None, None) => None,
+    };
+    VerifyOutcome::Failed {
+        statement: i + 1,
+        location: script.locate(at.min(script.sql.len())),
+        message: e.message.clone(),
+        code: e.code.clone(),
+        detail,
+    }
 }

@@ -622,6 +622,15 @@ impl Driver for PostgresDriver {
         self.run_verify(statements).await
     }
 
+    async fn apply_verified(
+        &mut self,
+        statements: &[&str],
+        verify: &[&str],
+        change: &HistoryChange,
+    ) -> Result<(), strata_core::ApplyFailure> {
+        self.run_apply_verified(statements, verify, change).await
+    }
+
     /// A transaction that is given a transaction id and commits with `synchronous_commit = on`
     /// waits until the WAL is flushed up to its commit record, which comes after the commit
     /// records of every earlier asynchronous commit: one flush makes them all durable. Any

@@ -7,8 +7,8 @@ use rusqlite::Connection;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use strata_core::{
-    AppliedMigration, Capabilities, Dialect, Driver, DriverError, DriverErrorKind, HistoryChange,
-    LockOptions, DEFAULT_HISTORY_TABLE,
+    AppliedMigration, ApplyFailure, Capabilities, Dialect, Driver, DriverError, DriverErrorKind,
+    HistoryChange, LockOptions, DEFAULT_HISTORY_TABLE,
 };
 
 /// Commit the group transaction when it has been open this long, so progress becomes durable
@@ -176,6 +176,107 @@ impl SqliteDriver {
         }
         Ok(())
     }
+
+    /// Runs verify statements in a savepoint that is always rolled back (inside whatever
+    /// transaction is open, or one of its own). SQLite has no boolean type: a statement that
+    /// returns a single row holding a single value fails when that value is the integer 0
+    /// (what `count(*) = 4` gives when false).
+    fn check_all(&self, statements: &[&str]) -> Result<(), (usize, DriverError)> {
+        self.conn
+            .execute_batch("SAVEPOINT strata_verify")
+            .map_err(|e| (0, map_err(e)))?;
+        let outcome = statements
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, s)| check_one(&self.conn, s).map_err(|e| (i, e)));
+        // Always rolled back: a verify script never changes the database.
+        let _ = self
+            .conn
+            .execute_batch("ROLLBACK TO strata_verify; RELEASE strata_verify");
+        outcome
+    }
+
+    /// [`Driver::apply_atomic`], and with `verify`, [`Driver::apply_verified`]: the step in a
+    /// savepoint of the group transaction, its checks nested in a savepoint of their own.
+    fn apply(
+        &mut self,
+        statements: &[&str],
+        verify: Option<&[&str]>,
+        change: &HistoryChange,
+    ) -> Result<(), ApplyFailure> {
+        let n = statements.len();
+        let failed = |(i, e)| ApplyFailure::Statement(i, e);
+        self.begin_group()
+            .map_err(|e| ApplyFailure::Statement(0, e))?;
+        self.conn
+            .execute_batch("SAVEPOINT strata_step")
+            .map_err(|e| ApplyFailure::Statement(0, map_err(e)))?;
+        let started = Instant::now();
+        let result = self
+            .run_all(statements)
+            .map_err(failed)
+            .and_then(|()| match verify {
+                Some(v) => self
+                    .check_all(v)
+                    .map_err(|(i, e)| ApplyFailure::Verify(i, e)),
+                None => Ok(()),
+            })
+            .and_then(|()| {
+                let ms = started.elapsed().as_millis() as i64;
+                history::write(&self.conn, &self.table, change, Some(ms))
+                    .map_err(|e| ApplyFailure::Statement(n, map_err(e)))
+            });
+        match result {
+            Ok(()) => {
+                self.conn
+                    .execute_batch("RELEASE strata_step")
+                    .map_err(|e| ApplyFailure::Statement(n, map_err(e)))?;
+                if !self.all
+                    && self
+                        .open_since
+                        .is_some_and(|t| t.elapsed() >= GROUP_COMMIT_EVERY)
+                {
+                    self.commit_group()
+                        .map_err(|e| ApplyFailure::Statement(n, e))?;
+                }
+                Ok(())
+            }
+            Err(err) => {
+                // A statement may have ended the transaction itself (e.g. a stray COMMIT that
+                // preflight could not see); only roll back what is still open.
+                if !self.conn.is_autocommit() {
+                    let _ = self
+                        .conn
+                        .execute_batch("ROLLBACK TO strata_step; RELEASE strata_step");
+                } else {
+                    self.open_since = None;
+                }
+                Err(err)
+            }
+        }
+    }
+}
+
+/// Runs one verify statement and checks its result.
+fn check_one(conn: &Connection, sql: &str) -> Result<(), DriverError> {
+    let mut stmt = conn.prepare(sql).map_err(map_err)?;
+    let columns = stmt.column_count();
+    let mut rows = stmt.query([]).map_err(map_err)?;
+    let mut count = 0;
+    let mut single = None;
+    while let Some(row) = rows.next().map_err(map_err)? {
+        count += 1;
+        if count == 1 && columns == 1 {
+            single = Some(row.get_ref(0).map_err(map_err)?.as_i64_or_null().ok());
+        }
+    }
+    if count == 1 && single == Some(Some(Some(0))) {
+        return Err(DriverError::new(
+            DriverErrorKind::Other,
+            "the check returned false (0)",
+        ));
+    }
+    Ok(())
 }
 
 #[async_trait::async_trait]
@@ -233,43 +334,27 @@ impl Driver for SqliteDriver {
         statements: &[&str],
         change: &HistoryChange,
     ) -> Result<(), (usize, DriverError)> {
-        let n = statements.len();
-        self.begin_group().map_err(|e| (0, e))?;
-        self.conn
-            .execute_batch("SAVEPOINT strata_step")
-            .map_err(|e| (0, map_err(e)))?;
-        let started = Instant::now();
-        let result = self.run_all(statements).and_then(|()| {
-            let ms = started.elapsed().as_millis() as i64;
-            history::write(&self.conn, &self.table, change, Some(ms)).map_err(|e| (n, map_err(e)))
-        });
-        match result {
-            Ok(()) => {
-                self.conn
-                    .execute_batch("RELEASE strata_step")
-                    .map_err(|e| (n, map_err(e)))?;
-                if !self.all
-                    && self
-                        .open_since
-                        .is_some_and(|t| t.elapsed() >= GROUP_COMMIT_EVERY)
-                {
-                    self.commit_group().map_err(|e| (n, e))?;
-                }
-                Ok(())
-            }
-            Err(err) => {
-                // A statement may have ended the transaction itself (e.g. a stray COMMIT that
-                // preflight could not see); only roll back what is still open.
-                if !self.conn.is_autocommit() {
-                    let _ = self
-                        .conn
-                        .execute_batch("ROLLBACK TO strata_step; RELEASE strata_step");
-                } else {
-                    self.open_since = None;
-                }
-                Err(err)
-            }
+        self.apply(statements, None, change)
+            .map_err(ApplyFailure::into_parts)
+    }
+
+    async fn apply_verified(
+        &mut self,
+        statements: &[&str],
+        verify: &[&str],
+        change: &HistoryChange,
+    ) -> Result<(), ApplyFailure> {
+        self.apply(statements, Some(verify), change)
+    }
+
+    /// Outside a run the checks get a transaction of their own; within one (after a
+    /// non-transactional step) the group transaction is committed first, so rolling the checks
+    /// back can never touch what the run did.
+    async fn verify(&mut self, statements: &[&str]) -> Result<(), (usize, DriverError)> {
+        if !self.all {
+            self.commit_group().map_err(|e| (0, e))?;
         }
+        self.check_all(statements)
     }
 
     async fn execute(&mut self, statement: &str) -> Result<(), DriverError> {

@@ -2,16 +2,17 @@
 
 mod admin;
 mod preflight;
+mod verify;
 
 pub use preflight::{check_scripts, effective_transaction};
 
 pub use admin::{Repair, RepairAction};
 
 use crate::{
-    plan, status, Action, AppliedKind, AppliedMigration, AppliedStatus, Direction, Driver,
-    DriverError, DriverErrorKind, Event, EventSink, ExecuteError, HistoryChange, HistoryRow,
-    LockOptions, Migration, MigrationKind, NoEvents, Plan, Policy, Report, StatusEntry, Step,
-    StepOutcome, StepResult, Target, TransactionMode, TOOL_VERSION,
+    plan, status, Action, AppliedKind, AppliedMigration, AppliedStatus, ApplyFailure, Direction,
+    Driver, DriverError, DriverErrorKind, Event, EventSink, ExecuteError, HistoryChange,
+    HistoryRow, LockOptions, Migration, MigrationKind, NoEvents, Plan, Policy, Report, StatusEntry,
+    Step, StepOutcome, StepResult, Target, TransactionMode, VerifyOutcome, TOOL_VERSION,
 };
 use preflight::Prepared;
 use std::time::{Duration, Instant};
@@ -29,6 +30,10 @@ pub struct ExecutorOptions {
     pub lock_timeout_attempts: u32,
     /// Pause before the first retry; doubled for each further one.
     pub retry_backoff: Duration,
+    /// Run each applied step's verify script right after it (`up --verify`); for a
+    /// transactional step inside its transaction, before the commit. A failing check stops the
+    /// run.
+    pub verify: bool,
 }
 
 impl Default for ExecutorOptions {
@@ -38,6 +43,7 @@ impl Default for ExecutorOptions {
             applied_by: default_user(),
             lock_timeout_attempts: 3,
             retry_backoff: Duration::from_millis(500),
+            verify: false,
         }
     }
 }
@@ -52,6 +58,12 @@ impl ExecutorOptions {
     /// Sets who is recorded as applying migrations.
     pub fn applied_by(mut self, who: impl Into<String>) -> Self {
         self.applied_by = who.into();
+        self
+    }
+
+    /// Verifies each step right after it runs (see [`ExecutorOptions::verify`]).
+    pub fn verify(mut self, yes: bool) -> Self {
+        self.verify = yes;
         self
     }
 
@@ -115,6 +127,7 @@ impl<'a> Executor<'a> {
     ) -> Report {
         let mut report = Report::new(direction_of(target));
         report.dry_run = true;
+        report.verify = self.options.verify;
         let applied = match self.history().await {
             Ok(a) => a,
             Err(e) => {
@@ -130,9 +143,18 @@ impl<'a> Executor<'a> {
                     .map(|s| result_of(s, StepOutcome::NotRun))
                     .collect();
                 let dialect = self.driver.capabilities().dialect;
-                if let Err(e) = preflight::prepare(&mut p.steps, dialect, policy.single_transaction)
-                {
-                    report.error = Some(e);
+                let checked = preflight::prepare(&mut p.steps, dialect, policy.single_transaction)
+                    .and_then(|_| self.checks(&p.steps, dialect));
+                match checked {
+                    Ok(checks) => {
+                        let steps = report.steps.iter_mut().zip(&p.steps).zip(&checks);
+                        for ((r, step), c) in steps {
+                            if self.options.verify && verify::verifies(step) && c.is_none() {
+                                r.verify = Some(VerifyOutcome::NoScript);
+                            }
+                        }
+                    }
+                    Err(e) => report.error = Some(e),
                 }
                 report.plan = Some(p);
             }
@@ -145,6 +167,7 @@ impl<'a> Executor<'a> {
     /// stopped the run, and its steps say what was done before.
     pub async fn run(&mut self, local: &[Migration], target: &Target, policy: &Policy) -> Report {
         let mut report = Report::new(direction_of(target));
+        report.verify = self.options.verify;
         if let Err(e) = self.lock().await {
             report.error = Some(e);
             return report;
@@ -195,11 +218,9 @@ impl<'a> Executor<'a> {
         // history table reads as empty; it is created only when there is a step to record.
         let applied = self.driver.read_history().await?;
         let mut plan = plan(local, &applied, target, policy)?;
-        let prepared = preflight::prepare(
-            &mut plan.steps,
-            self.driver.capabilities().dialect,
-            policy.single_transaction,
-        )?;
+        let dialect = self.driver.capabilities().dialect;
+        let prepared = preflight::prepare(&mut plan.steps, dialect, policy.single_transaction)?;
+        let checks = self.checks(&plan.steps, dialect)?;
         if !plan.steps.is_empty() {
             self.driver.ensure_history().await?;
         }
@@ -213,14 +234,23 @@ impl<'a> Executor<'a> {
             self.driver.begin_all().await?;
         }
         let mut failure = None;
-        for (i, (step, prep)) in plan.steps.iter().zip(&prepared).enumerate() {
+        for (i, ((step, prep), checks)) in plan.steps.iter().zip(&prepared).zip(&checks).enumerate()
+        {
             let started = Instant::now();
             let direction = step_direction(step);
             self.sink.emit(Event::StepStarted {
                 label: step.label(),
                 direction,
             });
-            let outcome = self.run_step(&plan, step, prep, single, started).await;
+            let run = Run {
+                plan: &plan,
+                step,
+                prep,
+                checks: checks.as_ref(),
+                single,
+                started,
+            };
+            let outcome = self.run_step(&run, &mut report.steps[i]).await;
             report.steps[i].millis = started.elapsed().as_millis() as u64;
             match outcome {
                 Ok(()) => {
@@ -232,7 +262,10 @@ impl<'a> Executor<'a> {
                     });
                 }
                 Err(e) => {
-                    report.steps[i].outcome = StepOutcome::Failed;
+                    // A non-transactional step whose verify failed stays applied (`Done`).
+                    if report.steps[i].outcome != StepOutcome::Done {
+                        report.steps[i].outcome = StepOutcome::Failed;
+                    }
                     failure = Some(e);
                     break;
                 }
@@ -263,17 +296,59 @@ impl<'a> Executor<'a> {
         }
     }
 
+    /// The verify scripts of the steps when this run verifies (one entry per step either way).
+    fn checks(
+        &self,
+        steps: &[Step],
+        dialect: crate::Dialect,
+    ) -> Result<Vec<Option<verify::Checks>>, ExecuteError> {
+        if self.options.verify {
+            verify::prepare(steps, dialect)
+        } else {
+            Ok(steps.iter().map(|_| None).collect())
+        }
+    }
+
     async fn run_step(
         &mut self,
-        plan: &Plan,
-        step: &Step,
-        prep: &Prepared,
-        single: bool,
-        started: Instant,
+        run: &Run<'_>,
+        result: &mut StepResult,
     ) -> Result<(), ExecuteError> {
+        let Run {
+            plan,
+            step,
+            prep,
+            checks,
+            single,
+            started,
+        } = *run;
         let texts = prep.texts(&step.script.sql);
+        if self.options.verify && verify::verifies(step) && checks.is_none() {
+            self.verified(step, result, VerifyOutcome::NoScript);
+        }
         if step.transaction() == TransactionMode::None && !single {
-            return self.run_statements(plan, step, prep, &texts, started).await;
+            self.run_statements(plan, step, prep, &texts, started)
+                .await?;
+            let Some(checks) = checks else {
+                return Ok(());
+            };
+            // Applied and recorded: a failing check can no longer undo it.
+            result.outcome = StepOutcome::Done;
+            return match self.driver.verify(&checks.texts()).await {
+                Ok(()) => {
+                    self.verified(step, result, checks.passed());
+                    Ok(())
+                }
+                Err((idx, e)) => {
+                    self.verified(step, result, checks.failed(idx, &e));
+                    let help = format!(
+                        "{label} is applied and recorded: it does not run in a transaction, so it could not be rolled back. Fix what the check found (by hand or with a new migration) and check again with `strata verify {v}`, or revert it with `strata down`",
+                        label = step.label(),
+                        v = verify::version_of(step),
+                    );
+                    Err(verify::error(step, checks, idx, e, help))
+                }
+            };
         }
         // A dirty migration whose file no longer says `no-transaction` resumes atomically with
         // the statements it had not reached.
@@ -288,24 +363,31 @@ impl<'a> Executor<'a> {
         } else {
             self.options.lock_timeout_attempts.max(1)
         };
+        let check_texts = checks.map(verify::Checks::texts);
         let mut backoff = self.options.retry_backoff;
         let mut attempt = 1;
         loop {
-            match self.driver.apply_atomic(texts, &change).await {
-                Ok(()) => return Ok(()),
-                Err((_, e))
+            let applied = match &check_texts {
+                Some(v) => self.driver.apply_verified(texts, v, &change).await,
+                None => self
+                    .driver
+                    .apply_atomic(texts, &change)
+                    .await
+                    .map_err(|(i, e)| ApplyFailure::Statement(i, e)),
+            };
+            let e = match applied {
+                Ok(()) => {
+                    if let Some(checks) = checks {
+                        self.verified(step, result, checks.passed());
+                    }
+                    return Ok(());
+                }
+                Err(ApplyFailure::Statement(_, e) | ApplyFailure::Verify(_, e))
                     if e.kind == DriverErrorKind::LockNotAvailable && attempt < attempts =>
                 {
-                    attempt += 1;
-                    self.sink.emit(Event::Retrying {
-                        label: step.label(),
-                        attempt,
-                        reason: e.message.clone(),
-                    });
-                    tokio::time::sleep(backoff).await;
-                    backoff *= 2;
+                    e
                 }
-                Err((idx, e)) => {
+                Err(ApplyFailure::Statement(idx, e)) => {
                     let help = if single {
                         "the whole run was one transaction and was rolled back: nothing was applied. Fix the statement and run again".to_string()
                     } else if step.action == Action::Revert {
@@ -321,8 +403,40 @@ impl<'a> Executor<'a> {
                     };
                     return Err(migration_error(step, prep, idx + skip, e, help));
                 }
-            }
+                Err(ApplyFailure::Verify(idx, e)) => {
+                    let Some(checks) = checks else {
+                        return Err(e.into());
+                    };
+                    self.verified(step, result, checks.failed(idx, &e));
+                    let help = if single {
+                        "the whole run was one transaction and was rolled back: nothing was applied. Fix the migration (or its verify script) and run again".to_string()
+                    } else {
+                        format!(
+                            "nothing of {} was applied: its verify script ran inside its transaction, before the commit, and the transaction was rolled back. Fix the migration (or its verify script) and run `strata up --verify` again",
+                            step.label()
+                        )
+                    };
+                    return Err(verify::error(step, checks, idx, e, help));
+                }
+            };
+            attempt += 1;
+            self.sink.emit(Event::Retrying {
+                label: step.label(),
+                attempt,
+                reason: e.message.clone(),
+            });
+            tokio::time::sleep(backoff).await;
+            backoff *= 2;
         }
+    }
+
+    /// Records a step's verify outcome and tells the sink.
+    fn verified(&mut self, step: &Step, result: &mut StepResult, outcome: VerifyOutcome) {
+        result.verify = Some(outcome.clone());
+        self.sink.emit(Event::Verified {
+            label: step.label(),
+            outcome,
+        });
     }
 
     /// A non-transactional script: statement by statement, recording progress after each so a
@@ -457,6 +571,16 @@ impl<'a> Executor<'a> {
     }
 }
 
+/// One step of a run, with what it needs.
+struct Run<'r> {
+    plan: &'r Plan,
+    step: &'r Step,
+    prep: &'r Prepared,
+    checks: Option<&'r verify::Checks>,
+    single: bool,
+    started: Instant,
+}
+
 /// The down script as stored in the history. A down that runs outside a transaction (or with
 /// its own timeouts) because of a directive elsewhere (dbmate's `transaction:false` on the up
 /// marker, diesel's metadata) gets the directive written into its text, so a revert from the
@@ -491,6 +615,7 @@ fn result_of(step: &Step, outcome: StepOutcome) -> StepResult {
         action: step.action.as_str(),
         outcome,
         millis: 0,
+        verify: None,
     }
 }
 
