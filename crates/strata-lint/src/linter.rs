@@ -106,8 +106,15 @@ impl Linter {
             if !inner.is_empty() {
                 // A DO block runs as one transaction, inside the file's or on its own.
                 let outer = std::mem::replace(&mut file.in_tx, true);
-                for range in inner {
-                    let Ok(tree) = ffi::parse(&sql[range.clone()]) else {
+                for embedded in inner {
+                    let range = embedded.range.clone();
+                    // A string constant with doubled quotes is linted as its value; its
+                    // findings point at the constant in the file.
+                    let (text, own) = match &embedded.unescaped {
+                        Some(value) => (value.as_str(), 0..value.len()),
+                        None => (sql, range.clone()),
+                    };
+                    let Ok(tree) = ffi::parse(&text[own.clone()]) else {
                         continue;
                     };
                     for raw in tree.stmts {
@@ -116,13 +123,26 @@ impl Linter {
                         };
                         let stmt = Statement {
                             node: &node,
+                            span: own.clone(),
+                            base: own.start,
+                            sql: text,
+                            index,
+                        };
+                        let before = out.items.len();
+                        let facts = check(&active, &stmt, cx, &catalog, &file, &mut out);
+                        if embedded.unescaped.is_some() {
+                            for (v, _) in &mut out.items[before..] {
+                                v.span = range.clone();
+                            }
+                        }
+                        let in_file = Statement {
+                            node: &node,
                             span: range.clone(),
                             base: range.start,
                             sql,
                             index,
                         };
-                        let facts = check(&active, &stmt, cx, &catalog, &file, &mut out);
-                        file.apply(&stmt, facts, &mut catalog);
+                        file.apply(&in_file, facts, &mut catalog);
                     }
                 }
                 file.in_tx = outer;

@@ -38,9 +38,23 @@ fn strings_with_semicolons_and_ddl() {
 }
 
 #[test]
-fn do_blocks_with_execute_are_opaque() {
-    let sql = "DO $$\nBEGIN\n  EXECUTE 'CREATE INDEX i ON users (a)';\n  EXECUTE format('ALTER TABLE %I DROP COLUMN x', 'users');\nEND\n$$;\nDO LANGUAGE plpgsql $do$ BEGIN EXECUTE 'TRUNCATE users'; END $do$;\nTRUNCATE users;";
-    assert_eq!(found(sql), [("truncate-table", 8)]);
+fn do_blocks_execute_constant_strings_but_not_built_ones() {
+    let sql = "DO $$\nBEGIN\n  EXECUTE 'CREATE INDEX i ON users (a)';\n  EXECUTE format('ALTER TABLE %I DROP COLUMN x', 'users');\n  EXECUTE 'ALTER TABLE ' || 'users' || ' DROP COLUMN y';\nEND\n$$;\nDO LANGUAGE plpgsql $do$ BEGIN EXECUTE 'TRUNCATE users'; END $do$;\nTRUNCATE users;";
+    assert_eq!(
+        found(sql),
+        [
+            ("create-index-nonconcurrent", 3),
+            ("truncate-table", 8),
+            ("truncate-table", 9)
+        ]
+    );
+    // The finding points inside the string constant, also when its quotes are doubled.
+    let sql = "DO $$ BEGIN\n  EXECUTE 'UPDATE accounts SET region = ''eu''';\nEND $$;";
+    let v = lint(sql, &cx())
+        .into_iter()
+        .find(|v| v.rule == "unbatched-backfill")
+        .unwrap();
+    assert_eq!(&sql[v.span], "UPDATE accounts SET region = ''eu''");
 }
 
 #[test]
