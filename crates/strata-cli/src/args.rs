@@ -100,6 +100,13 @@ pub enum Command {
         /// Apply even when `strata lint` finds errors in the pending migrations (PostgreSQL).
         #[arg(long)]
         allow_unsafe: bool,
+        /// Run each migration's verify script right after it (before its commit) and stop at
+        /// the first that fails (default: `verify` in strata.toml).
+        #[arg(long, overrides_with = "no_verify")]
+        verify: bool,
+        /// Do not run verify scripts, although strata.toml says `verify = true`.
+        #[arg(long, overrides_with = "verify")]
+        no_verify: bool,
     },
     /// Revert migrations (default: the last one).
     Down {
@@ -209,8 +216,9 @@ pub struct SchemaArgs {
     /// Leave this schema out (repeatable).
     #[arg(long = "exclude-schema", short = 'N', value_name = "SCHEMA")]
     pub exclude_schemas: Vec<String>,
-    /// Server on which scratch databases are created (default: the database URL's server).
-    #[arg(long, env = "STRATA_SHADOW_URL", value_name = "URL")]
+    /// Server on which scratch databases are created (default: $STRATA_SHADOW_URL, then
+    /// `shadow_url` in strata.toml, else the database URL's server).
+    #[arg(long, value_name = "URL")]
     pub shadow_url: Option<String>,
 }
 

@@ -24,6 +24,8 @@ struct ConfigFile {
     lock_timeout: Option<Timeout>,
     statement_timeout: Option<Timeout>,
     lint: Option<LintSection>,
+    verify: Option<bool>,
+    shadow_url: Option<String>,
     #[serde(default)]
     env: BTreeMap<String, ConfigFile>,
 }
@@ -45,6 +47,8 @@ impl ConfigFile {
                 .clone()
                 .or(base.statement_timeout.clone()),
             lint: self.lint.clone().or(base.lint.clone()),
+            verify: self.verify.or(base.verify),
+            shadow_url: self.shadow_url.clone().or(base.shadow_url.clone()),
             env: BTreeMap::new(),
         }
     }
@@ -142,6 +146,11 @@ pub struct Config {
     pub quiet: bool,
     /// The `[lint]` section.
     pub lint: LintSection,
+    /// `verify = true`: `up` runs each migration's verify script (`--verify`, `--no-verify`).
+    pub verify: bool,
+    /// The server scratch databases are created on, from `STRATA_SHADOW_URL`, an `[env]`
+    /// section or the top level (`--shadow-url` beats them all; see [`Config::shadow_url`]).
+    shadow_url: Option<(String, &'static str)>,
 }
 
 impl Config {
@@ -231,7 +240,37 @@ impl Config {
             format: cli.format,
             quiet: cli.quiet,
             lint: eff.lint.clone().unwrap_or_default(),
+            verify: eff.verify.unwrap_or(false),
+            shadow_url: std::env::var("STRATA_SHADOW_URL")
+                .ok()
+                .filter(|u| !u.is_empty())
+                .map(|u| (u, "STRATA_SHADOW_URL"))
+                .or_else(|| {
+                    section
+                        .and_then(|s| s.shadow_url.clone())
+                        .map(|u| (u, "the config file's [env] section"))
+                })
+                .or_else(|| file.shadow_url.clone().map(|u| (u, "the config file"))),
         })
+    }
+
+    /// The server scratch databases are created on (`schema diff`, `check drift`, `check
+    /// roundtrip`, `lint --measure`): `--shadow-url` (`flag`), else `STRATA_SHADOW_URL`, else
+    /// `shadow_url` in the `[env.NAME]` section, else at the top of strata.toml, else the
+    /// database URL's server. `${VAR}` in a value from the config file is expanded.
+    pub fn scratch_server(&self, flag: Option<&str>) -> Result<String> {
+        if let Some(u) = flag {
+            return Ok(u.to_string());
+        }
+        match &self.shadow_url {
+            Some((u, source)) if source.starts_with("the config file") => {
+                expand(u).with_context(|| format!("shadow_url in {source}"))
+            }
+            Some((u, _)) => Ok(u.clone()),
+            None => self.url().context(
+                "a scratch database is needed: give --database-url (or DATABASE_URL), or a server to create it on with --shadow-url, STRATA_SHADOW_URL or shadow_url in strata.toml",
+            ),
+        }
     }
 
     /// The database URL, or an error saying where to put one. `${VAR}` in a URL from the

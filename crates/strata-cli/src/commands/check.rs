@@ -21,7 +21,13 @@ pub async fn run(config: &Config, command: CheckCommand) -> Result<i32> {
                 &filter(config, &schemas),
             )
             .await
-            .with_context(|| format!("cannot check {} for drift", strata::redact_url(&url)))?;
+            .with_context(|| {
+                format!(
+                    "cannot check {} for drift (scratch database on {})",
+                    strata::redact_url(&url),
+                    strata::redact_url(&server)
+                )
+            })?;
             crate::report::schema::drift(config, &report)?;
             Ok(if report.drifted() {
                 EXIT_FINDINGS
@@ -41,7 +47,12 @@ pub async fn run(config: &Config, command: CheckCommand) -> Result<i32> {
                 from.as_ref(),
             )
             .await
-            .context("the round trip could not run")?;
+            .with_context(|| {
+                format!(
+                    "the round trip could not run (scratch databases on {})",
+                    strata::redact_url(&server)
+                )
+            })?;
             crate::report::schema::roundtrip(config, &report)?;
             Ok(if report.failure.is_some() {
                 EXIT_FINDINGS

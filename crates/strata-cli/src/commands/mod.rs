@@ -32,6 +32,8 @@ pub async fn run(cli: Cli) -> Result<i32> {
             allow_missing,
             single_transaction,
             allow_unsafe,
+            verify,
+            no_verify,
         } => {
             let policy = strata::Policy::default()
                 .allow_out_of_order(allow_out_of_order)
@@ -40,7 +42,8 @@ pub async fn run(cli: Cli) -> Result<i32> {
             let target = strata::Target::Up {
                 to: to.as_deref().map(parse_version).transpose()?,
             };
-            up::run(&config, target, policy, dry_run, allow_unsafe).await
+            let verify = (verify || config.verify) && !no_verify;
+            up::run(&config, target, policy, dry_run, allow_unsafe, verify).await
         }
         Command::Down {
             count,
@@ -181,6 +184,8 @@ fn options(config: &Config) -> ExecutorOptions {
 /// Progress lines on stderr, for people only.
 fn progress(config: &Config) -> impl FnMut(Event) + Send {
     let show = config.format != Format::Json && !config.quiet;
+    // What the step's verify script gave (`up --verify`), told with its line.
+    let mut verified: Option<&'static str> = None;
     move |event: Event| {
         if !show {
             return;
@@ -200,7 +205,18 @@ fn progress(config: &Config) -> impl FnMut(Event) + Send {
                 } else {
                     "applied"
                 };
-                writeln!(err, "{verb} {label} ({millis} ms)")
+                match verified.take() {
+                    Some(v) => writeln!(err, "{verb} {label} ({millis} ms, {v})"),
+                    None => writeln!(err, "{verb} {label} ({millis} ms)"),
+                }
+            }
+            Event::Verified { outcome, .. } => {
+                verified = match outcome {
+                    strata::VerifyOutcome::Passed { .. } => Some("verified"),
+                    strata::VerifyOutcome::NoScript => Some("no verify script"),
+                    _ => None,
+                };
+                Ok(())
             }
             Event::Resuming {
                 label,

@@ -23,14 +23,9 @@ pub(crate) fn filter(config: &Config, args: &SchemaArgs) -> Filter {
     strata::schema::without_history(f, &connect_options(config))
 }
 
-/// The server scratch databases are created on: `--shadow-url`, else the database URL.
+/// The server scratch databases are created on (see [`Config::scratch_server`]).
 pub(crate) fn scratch_server(config: &Config, args: &SchemaArgs) -> Result<String> {
-    match &args.shadow_url {
-        Some(u) => Ok(u.clone()),
-        None => config.url().context(
-            "a scratch database is needed: give --database-url (or DATABASE_URL), or --shadow-url for the server to create it on",
-        ),
-    }
+    config.scratch_server(args.shadow_url.as_deref())
 }
 
 async fn dump(config: &Config, args: &SchemaArgs, output: Option<PathBuf>) -> Result<i32> {
@@ -92,8 +87,9 @@ async fn side(config: &Config, args: &SchemaArgs, spec: &str) -> Result<(String,
     .await
     .with_context(|| {
         format!(
-            "cannot build the schema of {} in a scratch database",
-            dir.display()
+            "cannot build the schema of {} in a scratch database on {}",
+            dir.display(),
+            strata::redact_url(&server)
         )
     })?;
     Ok((format!("migrations in {}", dir.display()), schema))

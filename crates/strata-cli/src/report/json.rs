@@ -17,16 +17,23 @@ pub fn run_report(report: &Report) -> Value {
                 "outcome": s.outcome,
                 "millis": s.millis,
             });
+            if report.verify {
+                v["verify"] = json!(s.verify);
+            }
             if report.dry_run {
                 if let Some(step) = plan.and_then(|p| p.steps.get(i)) {
                     v["sql"] = json!(step.script.sql);
                     v["transaction"] = json!(step.transaction());
+                    if report.verify && step.action != strata::Action::Revert {
+                        let script = step.migration.as_ref().and_then(|m| m.verify.as_ref());
+                        v["verify_sql"] = json!(script.map(|s| &s.sql));
+                    }
                 }
             }
             v
         })
         .collect();
-    json!({
+    let mut doc = json!({
         "direction": report.direction,
         "dry_run": report.dry_run,
         "batch": plan.map(|p| p.batch),
@@ -36,7 +43,11 @@ pub fn run_report(report: &Report) -> Value {
             "message": w.to_string(), "help": w.help(), "detail": w,
         })).collect::<Vec<_>>()).unwrap_or_default(),
         "error": report.error.as_ref().map(execute_error),
-    })
+    });
+    if report.verify {
+        doc["verify"] = json!(true);
+    }
+    doc
 }
 
 pub fn status(entries: &[StatusEntry]) -> Value {
@@ -91,7 +102,11 @@ pub fn execute_error(e: &ExecuteError) -> Value {
                 source,
                 ..
             } = m.as_ref();
-            v["kind"] = json!("migration");
+            v["kind"] = json!(if *direction == "verify" {
+                "verify"
+            } else {
+                "migration"
+            });
             v["migration"] = json!(label);
             v["direction"] = json!(direction);
             v["location"] = json!(location);

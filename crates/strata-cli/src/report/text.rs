@@ -21,12 +21,20 @@ pub fn run_report(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 strata::TransactionMode::Transactional => "in a transaction",
                 _ => "statement by statement, no transaction",
             };
-            let extra = match step.action {
+            let mut extra = match step.action {
                 Action::Resume { statements_done } => {
                     format!(", skipping {statements_done} completed statement(s)")
                 }
                 _ => String::new(),
             };
+            let script = step.migration.as_ref().and_then(|m| m.verify.as_ref());
+            if report.verify && step.action != Action::Revert {
+                extra.push_str(match (script, step.transaction()) {
+                    (None, _) => "; no verify script",
+                    (Some(_), strata::TransactionMode::None) => "; then verified",
+                    (Some(_), _) => "; verified before its commit",
+                });
+            }
             writeln!(
                 out,
                 "\n-- {} {} ({mode}{extra})",
@@ -34,6 +42,14 @@ pub fn run_report(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 step.label()
             )?;
             writeln!(out, "{}", step.script.sql.trim_end())?;
+            if let (true, Some(v), false) = (report.verify, script, step.action == Action::Revert) {
+                let file = v
+                    .path
+                    .as_ref()
+                    .map(|p| format!(" ({})", p.display()))
+                    .unwrap_or_default();
+                writeln!(out, "-- verify{file}\n{}", v.sql.trim_end())?;
+            }
         }
         return Ok(());
     }
@@ -105,6 +121,26 @@ pub fn run_report(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         .count();
     if into_batch > 0 {
         write!(out, " (batch {})", plan.batch)?;
+    }
+    if report.verify {
+        let count = |f: fn(&strata::VerifyOutcome) -> bool| {
+            report
+                .steps
+                .iter()
+                .filter(|s| s.verify.as_ref().is_some_and(f))
+                .count()
+        };
+        let passed = count(|v| matches!(v, strata::VerifyOutcome::Passed { .. }));
+        let none = count(|v| matches!(v, strata::VerifyOutcome::NoScript));
+        let failed = count(|v| matches!(v, strata::VerifyOutcome::Failed { .. }));
+        let mut parts = vec![format!("{passed} verified")];
+        if failed > 0 {
+            parts.push(format!("{failed} failed its verify script"));
+        }
+        if none > 0 {
+            parts.push(format!("{none} without a verify script"));
+        }
+        write!(out, "; {}", parts.join(", "))?;
     }
     writeln!(out, ".")?;
     Ok(())

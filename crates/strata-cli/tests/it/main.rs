@@ -89,6 +89,14 @@ macro_rules! conformance {
                     failure_in_the_third_of_three_keeps_the_first_two,
                     errors_on_a_fresh_database_leave_it_empty,
                 }
+                verify {
+                    up_verify_runs_each_verify_script_before_the_commit,
+                    up_verify_reports_each_outcome_in_json,
+                    failing_verify_of_a_transactional_migration_leaves_no_trace,
+                    failing_verify_of_a_non_transactional_migration_stops_the_run,
+                    failing_verify_in_a_single_transaction_rolls_everything_back,
+                    verify_setting_in_the_config_file,
+                }
                 concurrency {
                     eight_runners_apply_each_migration_exactly_once,
                     racing_runners_stop_at_the_same_failure,

@@ -235,3 +235,57 @@ fn dump_as_sql_to_a_file_and_as_json() {
     let only = strata(&db, &["schema", "dump", "-N", "public"]).ok();
     assert!(!only.output().contains("CREATE TABLE"));
 }
+
+/// `shadow_url`: `--shadow-url` > `STRATA_SHADOW_URL` > `[env.NAME]` > the top of strata.toml
+/// > the database URL's server. A server that cannot be reached is named with its password
+/// replaced.
+#[test]
+fn shadow_url_from_the_config_file_env_section_and_environment() {
+    let db = db();
+    table_pair(&db, "0001_a", "a");
+    let bad = |port: u16| format!("postgres://postgres:s3cret@127.0.0.1:{port}/postgres");
+    db.write_file(
+        "strata.toml",
+        format!(
+            "shadow_url = \"{}\"\n[env.ci]\nshadow_url = \"{}\"\n[env.broken]\nlock_wait = 5\n",
+            bad(1),
+            db.url()
+        ),
+    );
+    let fails_on = |run: Run, port: u16| {
+        let run = run.code(2).says(&[&format!(
+            "postgres://postgres:***@127.0.0.1:{port}/postgres"
+        )]);
+        assert!(!run.output().contains("s3cret"), "{}", run.output());
+    };
+    // The top level's, for every command that builds a scratch database.
+    fails_on(strata(&db, &["check", "roundtrip"]), 1);
+    fails_on(strata(&db, &["check", "drift"]), 1);
+    fails_on(strata(&db, &["schema", "diff", "migrations", db.url()]), 1);
+    // A section without the key keeps the top level's; the [env.ci] section's wins over it.
+    fails_on(strata(&db, &["--env", "broken", "check", "roundtrip"]), 1);
+    strata(&db, &["--env", "ci", "check", "roundtrip"])
+        .ok()
+        .says(&["round trip passed"]);
+    // The environment beats the file, the flag beats the environment.
+    Strata::new(&db)
+        .env("STRATA_SHADOW_URL", db.url())
+        .args(["check", "roundtrip"])
+        .run()
+        .ok();
+    let flag = Strata::new(&db)
+        .env("STRATA_SHADOW_URL", db.url())
+        .args(["check", "roundtrip", "--shadow-url", &bad(2)])
+        .run();
+    fails_on(flag, 2);
+    // With `${VAR}` the password can stay out of the file.
+    db.write_file(
+        "strata.toml",
+        "shadow_url = \"postgres://postgres:${SHADOW_PASSWORD}@127.0.0.1:3/postgres\"\n",
+    );
+    let run = Strata::new(&db)
+        .env("SHADOW_PASSWORD", "s3cret")
+        .args(["check", "roundtrip"])
+        .run();
+    fails_on(run, 3);
+}

@@ -11,3 +11,4 @@ pub mod files;
 pub mod layouts;
 pub mod policy;
 pub mod run;
+pub mod verify;
