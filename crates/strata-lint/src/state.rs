@@ -59,6 +59,9 @@ pub(crate) struct FileState {
     pub enum_values: Vec<(String, String, u32)>,
     /// The first blocking DDL on an existing table in the current transaction.
     pub tx_ddl: Option<(u32, Blocking)>,
+    /// Every write-blocking lock taken on an existing table inside a transaction block so
+    /// far: transaction, lock.
+    pub tx_locks: Vec<(u32, Blocking)>,
     /// The first backfill of an existing table in the current transaction: its table.
     pub tx_backfill: Option<(u32, String)>,
     /// `ENABLE ROW LEVEL SECURITY`: table key, name, item, span.
@@ -95,6 +98,10 @@ impl FileState {
         if let Some(b) = facts.blocking {
             if !self.lock_timeout_in_effect() {
                 self.blocking_seen = true;
+            }
+            if self.in_tx {
+                self.tx_locks.retain(|(tx, _)| *tx == self.tx);
+                self.tx_locks.push((self.tx, b.clone()));
             }
             if self.in_tx && self.tx_ddl.as_ref().is_none_or(|(tx, _)| *tx != self.tx) {
                 self.tx_ddl = Some((self.tx, b));

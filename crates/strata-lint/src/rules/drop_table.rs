@@ -10,7 +10,7 @@ use pg_query::NodeEnum;
 pub(crate) static META: RuleMeta = RuleMeta {
     id: "drop-table",
     severity: Severity::Warning,
-    summary: "DROP TABLE of an existing table breaks code that still uses it and loses its data",
+    summary: "DROP TABLE (or DROP MATERIALIZED VIEW) of an existing one breaks code that still uses it and loses its data",
 };
 
 /// See the module documentation.
@@ -25,9 +25,11 @@ impl Rule for DropTable {
         let NodeEnum::DropStmt(s) = stmt.node else {
             return;
         };
-        if object_type(s.remove_type) != ObjectType::ObjectTable {
-            return;
-        }
+        let what = match object_type(s.remove_type) {
+            ObjectType::ObjectTable => "table",
+            ObjectType::ObjectMatview => "materialized view",
+            _ => return,
+        };
         for o in &s.objects {
             let Some(NodeEnum::List(l)) = inner(o) else {
                 continue;
@@ -40,7 +42,7 @@ impl Rule for DropTable {
                     &META,
                     stmt.span.clone(),
                     format!(
-                        "dropping table {} is not backward compatible and cannot be undone: running code that uses it fails, and its rows are gone",
+                        "dropping {what} {} is not backward compatible and cannot be undone: running code that uses it fails, and its rows are gone",
                         svals(&l.items).join(".")
                     ),
                 )
@@ -63,6 +65,7 @@ mod tests {
             &[
                 "DROP TABLE users;",
                 "DROP TABLE IF EXISTS app.audit, other CASCADE;",
+                "DROP MATERIALIZED VIEW IF EXISTS sales_by_region;",
             ],
         );
     }
@@ -75,6 +78,7 @@ mod tests {
                 "CREATE TABLE tmp_import (a int); DROP TABLE tmp_import;",
                 "CREATE TEMP TABLE scratch (a int); DROP TABLE scratch;",
                 "DROP VIEW users_view;",
+                "CREATE MATERIALIZED VIEW mv AS SELECT 1; DROP MATERIALIZED VIEW mv;",
                 "DROP INDEX CONCURRENTLY i;",
             ],
         );

@@ -1,5 +1,5 @@
 //! `validate-in-same-transaction`: VALIDATE CONSTRAINT in the transaction that added the
-//! constraint NOT VALID.
+//! constraint NOT VALID, or that already holds a write-blocking lock on the table.
 
 use crate::ast::{cmd_type, cmds, rel_key};
 use crate::rule::{Findings, Rule, Scope, Statement};
@@ -10,7 +10,7 @@ use pg_query::protobuf::AlterTableType;
 pub(crate) static META: RuleMeta = RuleMeta {
     id: "validate-in-same-transaction",
     severity: Severity::Warning,
-    summary: "VALIDATE CONSTRAINT in the same transaction as the ADD ... NOT VALID it follows",
+    summary: "VALIDATE CONSTRAINT in the same transaction as the ADD ... NOT VALID it follows, or as another change that locked the table",
 };
 
 /// See the module documentation.
@@ -38,6 +38,26 @@ impl Rule for ValidateInSameTransaction {
                 .not_valid
                 .iter()
                 .any(|(t, name, tx)| *t == table && *name == cmd.name && *tx == scope.file.tx);
+            let held = scope
+                .file
+                .tx_locks
+                .iter()
+                .find(|(tx, b)| *tx == scope.file.tx && b.key == table);
+            if let (false, Some((_, b))) = (same, held) {
+                out.push(
+                    Violation::new(
+                        &META,
+                        stmt.span.clone(),
+                        format!(
+                            "VALIDATE CONSTRAINT {} checks every row of {} in a transaction that already holds {} on it (from an earlier statement): the table stays blocked for the whole check",
+                            cmd.name,
+                            b.name,
+                            b.lock.with_article()
+                        ),
+                    )
+                    .help("validate in its own transaction: a separate migration, or after a COMMIT in a `-- strata:no-transaction` file"),
+                );
+            }
             if same {
                 out.push(
                     Violation::new(
@@ -70,6 +90,29 @@ mod tests {
             ID,
             &no_tx(),
             &["BEGIN; ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID; ALTER TABLE t VALIDATE CONSTRAINT c; COMMIT;"],
+        );
+    }
+
+    #[test]
+    fn flags_validate_after_another_lock_on_the_table() {
+        flags(
+            ID,
+            &[
+                "ALTER TABLE invoices ADD COLUMN memo text;\nALTER TABLE invoices VALIDATE CONSTRAINT invoices_customer_fk;",
+                "CREATE INDEX i ON invoices (a); ALTER TABLE invoices VALIDATE CONSTRAINT c;",
+            ],
+        );
+        passes(
+            ID,
+            &[
+                "ALTER TABLE other ADD COLUMN memo text; ALTER TABLE invoices VALIDATE CONSTRAINT c;",
+                "ALTER TABLE invoices VALIDATE CONSTRAINT c; ALTER TABLE invoices ADD COLUMN memo text;",
+            ],
+        );
+        passes_in(
+            ID,
+            &no_tx(),
+            &["ALTER TABLE invoices ADD COLUMN memo text; ALTER TABLE invoices VALIDATE CONSTRAINT c;"],
         );
     }
 
