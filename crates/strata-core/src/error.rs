@@ -18,7 +18,8 @@ pub enum SourceErrorKind {
     DownWithoutUp,
     /// A file that is not valid UTF-8.
     InvalidUtf8,
-    /// An up script with no statements.
+    /// An up script that is still the template `strata new` wrote (not yet written). An up
+    /// script without statements is otherwise a valid migration that runs nothing.
     EmptyUp,
     /// A directive comment strata does not know, or in the wrong place.
     BadDirective,
@@ -155,6 +156,29 @@ pub enum Problem {
         /// Why.
         reason: String,
     },
+    /// A warning: a migration applied without statements (its up script is empty or only
+    /// comments) is recorded as applied without running anything.
+    NoStatements {
+        /// Version (`""` for repeatables).
+        version: String,
+        /// Name.
+        name: String,
+        /// The file.
+        path: Option<PathBuf>,
+    },
+    /// A warning: a script that controls its own transaction (a `COMMIT` in the middle, or
+    /// statements outside its `BEGIN` ... `COMMIT`) runs as written, statement by statement,
+    /// without strata's transaction, like a `-- strata:no-transaction` one.
+    OwnTransactionControl {
+        /// Version (`""` for repeatables).
+        version: String,
+        /// Name.
+        name: String,
+        /// `file:line:col` of the first transaction statement that is not a plain wrapper.
+        location: String,
+        /// That statement's keyword (`BEGIN`, `COMMIT`, `ROLLBACK`).
+        statement: String,
+    },
 }
 
 impl Problem {
@@ -177,6 +201,8 @@ impl Problem {
                 "run without --single-transaction, or apply up to the version before it first".into()
             }
             Problem::NothingToDo { .. } => "run `strata status` to see what is applied".into(),
+            Problem::NoStatements { .. } => "nothing to do if it is meant to do nothing; otherwise write its statements before applying it".into(),
+            Problem::OwnTransactionControl { .. } => "nothing to do if that is intended (a failure stops at the failing statement and `strata up` resumes there); to run it in strata's transaction instead, remove its transaction statements".into(),
         }
     }
 }
@@ -214,6 +240,27 @@ impl fmt::Display for Problem {
                 "migration {version} ({name}) cannot run inside a transaction, but --single-transaction was asked for"
             ),
             Problem::NothingToDo { reason } => f.write_str(reason),
+            Problem::NoStatements { version, name, path } => {
+                let what = match version.as_str() {
+                    "" => format!("repeatable migration R__{name}"),
+                    v => format!("migration {v} ({name})"),
+                };
+                write!(f, "{what}")?;
+                if let Some(p) = path {
+                    write!(f, " in {}", p.display())?;
+                }
+                f.write_str(" has no statements; it will be recorded as applied without running anything")
+            }
+            Problem::OwnTransactionControl { version, name, location, statement } => {
+                let what = match version.as_str() {
+                    "" => format!("repeatable migration R__{name}"),
+                    v => format!("migration {v} ({name})"),
+                };
+                write!(
+                    f,
+                    "{location}: {what} controls its own transaction ({statement} here), so it runs as written, statement by statement, outside strata's transaction, like a `-- strata:no-transaction` file"
+                )
+            }
         }
     }
 }

@@ -11,8 +11,10 @@
 //!   digit parts separated by `.` or `_` (`V1_1__init.sql`); diesel's are all the digits of the
 //!   directory name's leading part (`2017-08-31-230457_init` is `20170831230457`).
 //! - Files that are not `.sql` and hidden files are ignored; a `.sql` file that fits no pattern
-//!   is an error, like duplicate versions, downs without ups, invalid UTF-8, empty ups and unknown
-//!   directives. The first problem in path order is reported.
+//!   is an error, like duplicate versions, downs without ups, invalid UTF-8, unknown directives
+//!   and up scripts still holding only the template `strata new` wrote. The first problem in
+//!   path order is reported. An up script without statements (empty, or only comments) is a
+//!   valid migration that runs nothing.
 //! - Text is normalized (byte-order mark, CRLF) before anything else; checksums cover the up
 //!   script only (for dbmate files, the `-- migrate:up` section).
 
@@ -138,7 +140,9 @@ pub fn detect_shape(entries: &[Entry], layout: Layout) -> Result<Shape, SourceEr
 ///   are longer), or the highest existing version + 1 when that is not above it.
 /// - Files: pairs `{v}_{name}.up.sql` + `.down.sql`; single `{v}_{name}.sql` (with empty dbmate
 ///   sections when `shape.sections`); diesel `YYYY-MM-DD-HHMMSS_{name}/up.sql` + `down.sql`;
-///   Flyway `V{v}__{name}.sql`. They are empty on purpose: an empty up is refused until written.
+///   Flyway `V{v}__{name}.sql`. The up script holds one comment line, the template, and is
+///   refused as long as that line is all it holds, so a migration not yet written is never
+///   recorded as applied; down scripts are empty.
 /// - An existing file is never overwritten (error, nothing created).
 pub fn create_migration(
     dir: &Path,

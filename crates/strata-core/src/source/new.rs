@@ -7,8 +7,21 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// The up script of a new migration: one comment line. An up script that holds nothing but this
+/// line is refused (see `parse.rs`), so a migration created and not yet written is never
+/// recorded as applied; any other up script without statements is a valid no-op migration.
+pub(crate) const UP_TEMPLATE: &str =
+    "-- Write the migration here. strata refuses to apply it while this line is all it holds.\n";
+
 /// The body of a new dbmate-style single file.
-const DBMATE_TEMPLATE: &str = "-- migrate:up\n\n\n-- migrate:down\n\n";
+fn dbmate_template() -> String {
+    format!("-- migrate:up\n{UP_TEMPLATE}\n-- migrate:down\n\n")
+}
+
+/// Whether an up script (or a dbmate `-- migrate:up` section) is still the unedited template.
+pub(crate) fn is_unwritten(up: &str) -> bool {
+    up.trim() == UP_TEMPLATE.trim()
+}
 
 /// Width of a new sequence number in a directory without migrations (`0001`).
 const FIRST_SEQUENCE_WIDTH: usize = 4;
@@ -50,18 +63,26 @@ pub(crate) fn create_migration(
         .max();
     let version = next_version(shape, highest.as_ref(), now_unix);
 
+    let dbmate = dbmate_template();
     let (new_dir, files): (Option<PathBuf>, Vec<(PathBuf, &str)>) = match shape.layout {
         Layout::Diesel => {
             let sub = dir.join(format!("{}_{name}", diesel_version(&version)));
-            let files = vec![(sub.join("up.sql"), ""), (sub.join("down.sql"), "")];
+            let files = vec![
+                (sub.join("up.sql"), UP_TEMPLATE),
+                (sub.join("down.sql"), ""),
+            ];
             (Some(sub), files)
         }
         Layout::Flyway => (
             None,
-            vec![(dir.join(format!("V{version}__{name}.sql")), "")],
+            vec![(dir.join(format!("V{version}__{name}.sql")), UP_TEMPLATE)],
         ),
         Layout::Single => {
-            let body = if shape.sections { DBMATE_TEMPLATE } else { "" };
+            let body = if shape.sections {
+                dbmate.as_str()
+            } else {
+                UP_TEMPLATE
+            };
             (
                 None,
                 vec![(dir.join(format!("{version}_{name}.sql")), body)],
@@ -70,7 +91,7 @@ pub(crate) fn create_migration(
         _ => (
             None,
             vec![
-                (dir.join(format!("{version}_{name}.up.sql")), ""),
+                (dir.join(format!("{version}_{name}.up.sql")), UP_TEMPLATE),
                 (dir.join(format!("{version}_{name}.down.sql")), ""),
             ],
         ),

@@ -1,8 +1,8 @@
 //! Turning entries into migrations: pairing ups with their downs, verify files and diesel
-//! metadata, and checking for duplicates, orphans and empty scripts.
+//! metadata, and checking for duplicates, orphans and unwritten up scripts.
 //!
 //! Errors come in a stable order: entries are visited sorted by path, and each is checked on
-//! its own (name, UTF-8, directives, empty up, duplicate version) as it is met; then downs,
+//! its own (name, UTF-8, directives, unwritten up, duplicate version) as it is met; then downs,
 //! verify files and metadata are matched to their migrations, again in path order.
 
 use super::layout::{classify, FileName, Role};
@@ -54,8 +54,8 @@ enum CompanionKind {
 enum Parsed<'a> {
     /// Not a migration file (e.g. a stray file the layout ignores).
     Skip,
-    /// An up script.
-    Up(Slot<'a>),
+    /// An up script (boxed: a slot holds several scripts).
+    Up(Box<Slot<'a>>),
     /// A down, verify or metadata file.
     Companion(Companion<'a>),
 }
@@ -82,7 +82,7 @@ pub(crate) fn parse_entries(
                 companions.push(c);
                 continue;
             }
-            Parsed::Up(slot) => slot,
+            Parsed::Up(slot) => *slot,
         };
         let existing = match &slot.file.version {
             Some(v) => versioned.get(v),
@@ -135,7 +135,7 @@ fn parse_one(entry: &Entry, layout: Layout) -> Result<Parsed<'_>, SourceError> {
     if !file.role.is_up() {
         return Ok(Parsed::Companion(companion(file, entry, &text, &parts)?));
     }
-    Ok(Parsed::Up(up_slot(file, entry, &text, &parts)?))
+    Ok(Parsed::Up(Box::new(up_slot(file, entry, &text, &parts)?)))
 }
 
 /// Reads the up script (and any down or verify section) of a file that holds one.
@@ -153,28 +153,18 @@ fn up_slot<'a>(
     let up = script(entry, text, &parts.main)
         .with_transaction(mode)
         .with_timeouts(parts.timeouts);
-    if up.is_blank() {
-        let (message, position) = if parts.markers {
-            (
-                "the `-- migrate:up` section has no statements",
-                Some(parts.main.line_offset),
-            )
-        } else if parts.verify.is_some() {
-            (
-                "the up script (before `-- strata:verify`) has no statements",
-                None,
-            )
-        } else {
-            ("the up script has no statements (an empty migration is refused, so that one not yet written is never recorded as applied)", None)
-        };
+    // An up script without statements is a valid no-op migration (golang-migrate, sqlx and
+    // dbmate apply such files too), unless it is still the template `strata new` wrote: a
+    // migration created and not yet written must never be recorded as applied.
+    if up.is_blank() && super::new::is_unwritten(&up.sql) {
         let mut err = SourceError::new(
             SourceErrorKind::EmptyUp,
             vec![entry.display.clone()],
-            message,
+            "the up script is still the template `strata new` wrote (it is refused until written, so that a migration not yet written is never recorded as applied)",
         )
-        .help("write the up script, or delete the file; if it is meant to do nothing, give it a no-op statement such as `SELECT 1;`");
-        if let Some(line) = position {
-            err = err.at(line.max(1), 1);
+        .help("write the migration, or delete the file; a migration meant to do nothing may hold any other comment, or nothing at all");
+        if parts.markers {
+            err = err.at(parts.main.line_offset.max(1), 1);
         }
         return Err(err);
     }

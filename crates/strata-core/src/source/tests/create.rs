@@ -150,8 +150,15 @@ fn create_pairs_with_sequence_numbers() {
     );
     assert_eq!(
         fs::read_to_string(f.path().join("0004_add_users.up.sql")).unwrap(),
+        crate::source::new::UP_TEMPLATE
+    );
+    assert_eq!(
+        fs::read_to_string(f.path().join("0004_add_users.down.sql")).unwrap(),
         ""
     );
+    // The new migration is refused until written.
+    let err = super::super::load_dir(f.path(), Layout::Auto).unwrap_err();
+    assert_eq!(err.kind, SourceErrorKind::EmptyUp);
     // Unpadded sequences stay unpadded.
     let f = Fixture::new(&[("9_a.up.sql", SQL)]);
     let shape = shape_of(&f, Layout::Auto);
@@ -188,7 +195,13 @@ fn create_single_files_with_timestamps_and_sections() {
     let shape = shape_of(&f, Layout::Auto);
     assert_eq!(created(&f, "b", shape), ["20251115120000_b.sql"]);
     let text = fs::read_to_string(f.path().join("20251115120000_b.sql")).unwrap();
-    assert_eq!(text, "-- migrate:up\n\n\n-- migrate:down\n\n");
+    assert_eq!(
+        text,
+        format!(
+            "-- migrate:up\n{}\n-- migrate:down\n\n",
+            crate::source::new::UP_TEMPLATE
+        )
+    );
     // A fresh file is refused until its up section is written.
     let err = super::super::load_dir(f.path(), Layout::Auto).unwrap_err();
     assert_eq!(err.kind, SourceErrorKind::EmptyUp);
@@ -197,7 +210,7 @@ fn create_single_files_with_timestamps_and_sections() {
     created(&f, "b", shape);
     assert_eq!(
         fs::read_to_string(f.path().join("20251115120000_b.sql")).unwrap(),
-        ""
+        crate::source::new::UP_TEMPLATE
     );
 }
 

@@ -210,14 +210,20 @@ fn invalid_utf8_names_the_file_and_line() {
 }
 
 #[test]
-fn empty_up_is_refused_and_empty_down_is_not() {
+fn up_scripts_without_statements_are_no_op_migrations() {
+    // Real projects keep such files (a migration replaced later, one whose work is in its
+    // down), and their tools record them as applied.
     for (file, text) in [
         ("1_a.sql", ""),
         ("1_a.sql", "-- just a comment\n\n/* and a block */\n"),
         ("1_a.up.sql", "   \n"),
+        (
+            "1_a.up.sql",
+            "-- Replaced by 000096_threads_threadteamid.up.sql\n",
+        ),
         ("V1__a.sql", ""),
         ("R__a.sql", "-- later\n"),
-        ("1_a/up.sql", ""),
+        ("1_a/up.sql", "-- Your SQL goes here\n"),
         (
             "1_a.sql",
             "-- migrate:up\n-- todo\n-- migrate:down\ndrop table t;\n",
@@ -225,13 +231,37 @@ fn empty_up_is_refused_and_empty_down_is_not() {
         ("1_a.up.sql", "-- strata:verify\nselect 1;\n"),
     ] {
         let f = Fixture::new(&[(file, text)]);
-        f.fails(Layout::Auto, Kind::EmptyUp, &[file]);
+        let ms = f.load();
+        assert_eq!(ms.len(), 1, "{file}");
+        assert!(ms[0].up.is_blank(), "{file}");
     }
     let f = Fixture::new(&[
         ("1_a.up.sql", SQL),
         ("1_a.down.sql", "-- nothing to undo\n"),
     ]);
     assert!(f.load()[0].down.as_ref().unwrap().is_blank());
+}
+
+#[test]
+fn an_unwritten_template_is_refused() {
+    let template = crate::source::new::UP_TEMPLATE;
+    let dbmate = format!("-- migrate:up\n{template}\n-- migrate:down\ndrop table t;\n");
+    let crlf = template.replace('\n', "\r\n");
+    for (file, text) in [
+        ("1_a.sql", template.to_string()),
+        ("1_a.up.sql", format!("\n{template}\n\n")),
+        ("1_a.up.sql", crlf),
+        ("V1__a.sql", template.to_string()),
+        ("1_a/up.sql", template.to_string()),
+        ("1_a.sql", dbmate),
+    ] {
+        let f = Fixture::new(&[("0_first.up.sql", SQL), (file, &text)]);
+        let err = f.fails(Layout::Auto, Kind::EmptyUp, &[file]);
+        assert!(err.message.contains("template"), "{file}: {err}");
+    }
+    // Anything else in it, even another comment, makes it a written migration.
+    let f = Fixture::new(&[("1_a.up.sql", &format!("{template}-- nothing to do\n"))]);
+    assert!(f.load()[0].up.is_blank());
 }
 
 #[test]
@@ -328,7 +358,7 @@ fn the_first_error_in_path_order_is_reported_in_large_directories() {
     let f = Fixture::new(&[]);
     for i in 1..=300 {
         let up = match i {
-            150 => String::new(),
+            150 => crate::source::new::UP_TEMPLATE.to_string(),
             250 => "-- strata:bogus\nselect 1;\n".to_string(),
             _ => format!("create table t{i} (id int);\n"),
         };
