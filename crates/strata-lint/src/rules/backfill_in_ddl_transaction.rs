@@ -34,7 +34,14 @@ pub(crate) fn backfill_target(node: &NodeEnum, scope: &Scope<'_>) -> Option<Stri
             let Some(NodeEnum::SelectStmt(sel)) = s.select_stmt.as_deref().and_then(inner) else {
                 return None;
             };
-            if sel.from_clause.is_empty() {
+            // Rows computed from constants or set-returning functions (`generate_series`) are
+            // seed data, not a copy of a table.
+            if sel.from_clause.is_empty()
+                || sel
+                    .from_clause
+                    .iter()
+                    .all(|f| matches!(inner(f), Some(NodeEnum::RangeFunction(_))))
+            {
                 return None;
             }
             s.relation.as_ref().map(rel_name)
@@ -84,7 +91,9 @@ fn picks_rows(expr: &pg_query::Node) -> bool {
                     (key_column(&e.lexpr) && constant(&e.rexpr))
                         || (key_column(&e.rexpr) && constant(&e.lexpr))
                 }
-                Ok(AExprKind::AexprIn) if op == "=" => key_column(&e.lexpr) && constant(&e.rexpr),
+                Ok(AExprKind::AexprIn | AExprKind::AexprOpAny) if op == "=" => {
+                    key_column(&e.lexpr) && constant(&e.rexpr)
+                }
                 _ => false,
             }
         }
@@ -168,6 +177,8 @@ mod tests {
                 "ALTER TABLE plans ADD COLUMN price int; UPDATE plans SET price = 1900 WHERE id = 2;",
                 "ALTER TABLE settings ADD COLUMN v text; UPDATE settings SET v = 'x' WHERE key IN ('a', 'b');",
                 "ALTER TABLE users ADD COLUMN a int; DELETE FROM users WHERE email = 'test@example.com';",
+                "ALTER TABLE users ADD COLUMN a int; UPDATE users SET a = 1 WHERE id = ANY('{1,2,3}');",
+                "ALTER TABLE slots ADD COLUMN n int; INSERT INTO slots (n) SELECT g FROM generate_series(1, 10) g;",
             ],
         );
     }

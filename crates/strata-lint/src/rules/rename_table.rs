@@ -42,7 +42,7 @@ impl Rule for RenameTable {
             _ => return,
         };
         let Some(rv) = rv else { return };
-        if scope.is_new(rv) {
+        if scope.is_new(rv) || keeps_old_name(stmt, &rv.relname) {
             return;
         }
         out.push(
@@ -57,6 +57,40 @@ impl Rule for RenameTable {
             .help("create the new name alongside (for example a view with the old name over the renamed table) until no running code uses the old one"),
         );
     }
+}
+
+/// Whether a view with the old name is created right after the rename (within the next few
+/// statements): the compatibility view that keeps running code working.
+fn keeps_old_name(stmt: &Statement<'_>, old: &str) -> bool {
+    let rest = &stmt.sql[stmt.span.end..];
+    let mut window = rest.len().min(2048);
+    while !rest.is_char_boundary(window) {
+        window -= 1;
+    }
+    let lower = rest[..window].to_ascii_lowercase();
+    let old = old.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(at) = lower[from..].find("view ") {
+        let before = lower[..from + at].trim_end();
+        let after = &lower[from + at + "view ".len()..];
+        from += at + 1;
+        if !(before.ends_with("create") || before.ends_with("replace")) {
+            continue;
+        }
+        let after = after.trim_start();
+        let after = after
+            .strip_prefix("if not exists")
+            .map_or(after, str::trim_start);
+        let name: String = after
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '"' | '$'))
+            .collect();
+        let name = name.replace('"', "");
+        if name.rsplit('.').next() == Some(old.as_str()) {
+            return true;
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -74,6 +108,7 @@ mod tests {
                 "ALTER TABLE IF EXISTS app.users RENAME TO people;",
                 "ALTER TABLE reports SET SCHEMA archive;",
                 "ALTER VIEW active_users RENAME TO current_users;",
+                "ALTER TABLE users RENAME TO accounts;\nCREATE VIEW users_v AS SELECT * FROM accounts;",
             ],
         );
     }
@@ -89,6 +124,9 @@ mod tests {
                 "CREATE TABLE r (a int); ALTER TABLE r SET SCHEMA archive;",
                 "ALTER FUNCTION f() SET SCHEMA archive;",
                 "CREATE VIEW v AS SELECT 1; ALTER VIEW v RENAME TO w;",
+                // The old name stays as a compatibility view.
+                "ALTER TABLE users RENAME TO accounts;\nCREATE VIEW users AS SELECT * FROM accounts;",
+                "ALTER TABLE app.users RENAME TO accounts;\nCREATE OR REPLACE VIEW app.\"users\" AS SELECT * FROM app.accounts;",
             ],
         );
     }
