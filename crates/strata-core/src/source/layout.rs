@@ -1,7 +1,9 @@
 //! File-name patterns of each layout: which file is which part of which migration.
 //!
 //! Version grammar (all layouts but Flyway): one or more ASCII digits, `_`, then a non-empty
-//! name kept as written. `1.up.sql` and `1_.up.sql` (which golang-migrate accepts) are refused:
+//! name kept as written. A single-file migration may also separate them with `-` (dbmate's
+//! `00000000000000-initial-schema.sql`), provided the name starts with a letter, so that a
+//! date written with dashes (`2019-06-01-222649_x.sql`) is never read as version `2019`. `1.up.sql` and `1_.up.sql` (which golang-migrate accepts) are refused:
 //! a migration without a name cannot be told apart in `status`, and the rule is the same for
 //! every layout. Flyway: `V`/`U`, a version of digit parts separated by `.` or `_`, `__`, then a
 //! non-empty description; `R__` and a non-empty description. Diesel directories: a version part
@@ -111,11 +113,13 @@ pub(crate) fn patterns(layout: Layout) -> &'static str {
             "`{version}_{name}.up.sql` with an optional `{version}_{name}.down.sql` \
              (and `{version}_{name}.verify.sql`)"
         }
-        Layout::Single => "`{version}_{name}.sql` (and `{version}_{name}.verify.sql`)",
+        Layout::Single => {
+            "`{version}_{name}.sql` or `{version}-{name}.sql` (and `{version}_{name}.verify.sql`)"
+        }
         Layout::Diesel => "directories `{version}_{name}/` holding `up.sql` and `down.sql`",
         Layout::Flyway => "`V{version}__{desc}.sql`, `U{version}__{desc}.sql` and `R__{desc}.sql`",
         Layout::Auto => {
-            "`{version}_{name}.up.sql` + `.down.sql`, `{version}_{name}.sql`, \
+            "`{version}_{name}.up.sql` + `.down.sql`, `{version}_{name}.sql` (or `{version}-{name}.sql`), \
              `{version}_{name}/up.sql` + `down.sql` (diesel), `{version}_{name}.verify.sql`, \
              or Flyway's `V{version}__{desc}.sql`, `U{version}__{desc}.sql`, `R__{desc}.sql`"
         }
@@ -162,7 +166,7 @@ fn match_root(file: &str) -> Option<FileName> {
         .iter()
         .find_map(|&(suffix, role)| stem.strip_suffix(suffix).map(|s| (role, s)))
         .unwrap_or((Role::Single, stem));
-    let (version, name) = version_and_name(stem)?;
+    let (version, name) = version_and_name(stem, matches!(role, Role::Single | Role::Verify))?;
     Some(FileName {
         role,
         version: Some(version),
@@ -171,10 +175,17 @@ fn match_root(file: &str) -> Option<FileName> {
     })
 }
 
-/// `{digits}_{name}` with a non-empty name.
-fn version_and_name(stem: &str) -> Option<(Version, &str)> {
-    let (digits, name) = stem.split_once('_')?;
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || name.is_empty() {
+/// `{digits}_{name}` with a non-empty name; with `dash`, also `{digits}-{name}` where the name
+/// starts with an ASCII letter.
+fn version_and_name(stem: &str, dash: bool) -> Option<(Version, &str)> {
+    let end = stem.bytes().position(|b| !b.is_ascii_digit())?;
+    let (digits, rest) = stem.split_at(end);
+    let name = match rest.as_bytes() {
+        [b'_', ..] => &rest[1..],
+        [b'-', first, ..] if dash && first.is_ascii_alphabetic() => &rest[1..],
+        _ => return None,
+    };
+    if digits.is_empty() || name.is_empty() {
         return None;
     }
     Some((Version::parse(digits).ok()?, name))
@@ -300,7 +311,8 @@ fn hint(parts: &[&str], file: &str) -> &'static str {
         return " (the extension must be `.sql`, in lower case)";
     };
     if stem.starts_with(|c: char| c.is_ascii_digit()) {
-        return " (the version must be followed by `_` and a name, e.g. `0001_create_users.sql`)";
+        return " (the version must be followed by `_` and a name, e.g. `0001_create_users.sql`; \
+                 a single-file migration may use `-` before a name starting with a letter)";
     }
     if stem.starts_with(['V', 'U']) && stem[1..].starts_with(|c: char| c.is_ascii_digit()) {
         return " (a Flyway version is digits separated by `.` or `_`, followed by `__` and a \
@@ -336,6 +348,40 @@ mod tests {
         let f = ok("20251115120000_add_import_batch_id.sql");
         assert_eq!(f.version.unwrap().as_str(), "20251115120000");
         assert_eq!(f.name, "add_import_batch_id");
+    }
+
+    #[test]
+    fn dbmate_names_with_a_dash() {
+        let f = ok("00000000000000-initial-schema.sql");
+        assert_eq!(f.role, Role::Single);
+        assert_eq!(f.version.unwrap().as_str(), "00000000000000");
+        assert_eq!(f.name, "initial-schema");
+        let f = ok("20211115181400-update-auth-permissions.sql");
+        assert_eq!(f.version.unwrap().as_str(), "20211115181400");
+        assert_eq!(f.name, "update-auth-permissions");
+        // Its verify file, written the same way.
+        assert_eq!(role("0001-init.verify.sql"), Role::Verify);
+        assert_eq!(ok("0001-init.verify.sql").name, "init");
+        // Only single files: golang-migrate and sqlx pairs need `_`.
+        for f in [
+            "0001-init.up.sql",
+            "0001-init.down.sql",
+            // A date written with dashes is not version 2019.
+            "2019-06-01-222649_x.sql",
+            "0001-.sql",
+            "0001-2x.sql",
+            "V1-init.sql",
+        ] {
+            assert!(classify(f, Layout::Auto).is_err(), "{f}");
+        }
+        // Accepted by the `single` layout only among the explicit ones.
+        assert!(classify("1-a.sql", Layout::Single).unwrap().is_some());
+        assert!(classify("1-a.sql", Layout::Pairs).is_err());
+        // Diesel directories keep their own grammar.
+        assert_eq!(
+            ok("2019-06-01-222649_x/up.sql").version.unwrap().as_str(),
+            "20190601222649"
+        );
     }
 
     #[test]

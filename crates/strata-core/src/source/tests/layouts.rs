@@ -36,6 +36,48 @@ fn pairs_layout() {
 }
 
 #[test]
+fn dbmate_files_named_with_a_dash() {
+    // supabase/postgres's init scripts, applied by `dbmate migrate`.
+    let f = Fixture::new(&[
+        (
+            "00000000000000-initial-schema.sql",
+            "-- migrate:up\ncreate table a (id int);\n\n-- migrate:down\n",
+        ),
+        (
+            "00000000000002-storage-schema.sql",
+            "create table c (id int);\n",
+        ),
+        (
+            "00000000000001-auth-schema.sql",
+            "create table b (id int);\n",
+        ),
+        ("00000000000003_later.sql", "create table d (id int);\n"),
+        ("00000000000001-auth-schema.verify.sql", "select 1;\n"),
+    ]);
+    let ms = f.load();
+    let names: Vec<_> = ms
+        .iter()
+        .map(|m| (m.version_str(), m.name.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("00000000000000", "initial-schema"),
+            ("00000000000001", "auth-schema"),
+            ("00000000000002", "storage-schema"),
+            ("00000000000003", "later"),
+        ]
+    );
+    assert_eq!(ms[0].up.sql.trim(), "create table a (id int);");
+    assert!(ms[1].verify.is_some());
+    assert_eq!(ms, f.load_as(Layout::Single).unwrap());
+    // `-` and `_` after the same version are the same version.
+    let f = Fixture::new(&[("1-a.sql", SQL), ("1_b.sql", SQL)]);
+    let err = f.load_as(Layout::Auto).unwrap_err();
+    assert_eq!(err.kind, SourceErrorKind::DuplicateVersion);
+}
+
+#[test]
 fn single_file_layout() {
     let f = Fixture::new(&[
         (
