@@ -3,7 +3,7 @@
 //! A driver implements a few primitives: lock, history, and running SQL atomically together with
 //! a history change. Planning, validation, ordering, retries and reporting live in the core, once.
 
-use crate::{AppliedMigration, Dialect, HistoryChange};
+use crate::{AppliedMigration, Dialect, HistoryChange, Timeouts};
 use std::time::Duration;
 
 /// What an engine can do; the core adapts its plan to it.
@@ -225,6 +225,15 @@ pub trait Driver: Send {
 
     /// Runs one statement outside any transaction (for non-transactional migrations).
     async fn execute(&mut self, statement: &str) -> Result<(), DriverError>;
+
+    /// The timeouts the next step's script sets for its statements (`-- strata:lock-timeout`,
+    /// `-- strata:statement-timeout`; a `None` field keeps the connection's own). Called before
+    /// each step, and with [`Timeouts::default`] after the last one, so none outlives its step.
+    /// The default ignores them: for engines without such settings.
+    async fn set_timeouts(&mut self, timeouts: &Timeouts) -> Result<(), DriverError> {
+        let _ = timeouts;
+        Ok(())
+    }
 
     /// Writes one history change on its own (committed immediately).
     async fn record(&mut self, change: &HistoryChange) -> Result<(), DriverError>;

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use strata_core::{
     AppliedMigration, Capabilities, Dialect, Driver, DriverError, DriverErrorKind, HistoryChange,
-    LockOptions,
+    LockOptions, Timeouts,
 };
 use tokio_postgres::Client;
 
@@ -32,14 +32,18 @@ pub struct PostgresDriver {
     server_version: String,
     /// `150004`
     version_num: u32,
-    /// The main connection's backend, to settle what happened to it after a lost connection.
+    /// The main connection's backend, to settle what happened to it after a lost connection
+    /// (`pid` empty until learnt).
     backend: Backend,
-    /// The query learning `backend`, sent as soon as the connection is open and awaited only
-    /// before the first change (see [`open_main`]).
+    /// The query learning `backend`: sent once a change is in sight (the lock is taken), so it
+    /// travels while the lock is taken and the history read, and awaited only before the
+    /// first change. A run with nothing to do never sends it.
     backend_query: Option<Task<Result<Backend, DriverError>>>,
     lock: Option<HeldLock>,
-    /// The lock's connection, opened in the background while the migration connection is set
-    /// up, so a run pays for one connection set-up (and TLS handshake) instead of two in a row.
+    /// The lock's connection. With `lock_early`, opened in the background while the migration
+    /// connection is set up, so a run pays for one connection set-up (and TLS handshake)
+    /// instead of two in a row; otherwise opened when the lock is taken, so a run that finds
+    /// nothing to do (it reads the history before locking) never opens it.
     spare: SpareConn,
     /// The history as last read while holding the lock, until the next change: with
     /// `lock_early`, `up`'s pre-flight reads it under the lock, and the run needs no second read.
@@ -50,6 +54,14 @@ pub struct PostgresDriver {
     all: bool,
     /// The history table is known to exist.
     history_ready: bool,
+    /// The timeouts the current step's script sets (`set_timeouts`).
+    step_timeouts: Timeouts,
+    /// What `SET LOCAL` has set inside `begin_all`'s transaction so far (in effect until it
+    /// ends).
+    all_timeouts: Timeouts,
+    /// A non-transactional step's timeouts are `SET` on the migration session, to be reset
+    /// once the step is over.
+    session_timeouts: bool,
 }
 
 /// Work on the connections done in the background (opening the lock's connection, learning
@@ -122,15 +134,12 @@ impl PostgresDriver {
         let connector = Connector::new(params)?;
         let table = Table::new(&options.schema, &options.history_table);
         let (main_tx, main_rx) = tokio::sync::oneshot::channel::<Arc<Client>>();
-        let spare = {
+        let early = options.lock_early && options.lock_mode == LockMode::Advisory;
+        let spare = early.then(|| {
             let c = connector.clone();
-            let early = (options.lock_early && options.lock_mode == LockMode::Advisory)
-                .then(|| (lock::advisory_key(&table), table.clone()));
+            let (key, table) = (lock::advisory_key(&table), table.clone());
             Task::spawn(async move {
                 let client = c.open(None).await?;
-                let Some((key, table)) = early else {
-                    return Ok(Spare::Free(client));
-                };
                 if !matches!(lock::try_advisory(&client, key).await, Ok(true)) {
                     // Taken by another runner (or the attempt failed): `lock` tries again, and
                     // reports who holds it.
@@ -145,7 +154,7 @@ impl PostgresDriver {
                 };
                 Ok(Spare::Locked(HeldLock::Advisory { client, key }, history))
             })
-        };
+        });
         let main = open_main(&connector, &options).await?;
         let _ = main_tx.send(main.client.clone());
         Ok(PostgresDriver {
@@ -156,13 +165,16 @@ impl PostgresDriver {
             server_version: main.version,
             version_num: main.version_num,
             backend: Backend::default(),
-            backend_query: Some(main.backend),
+            backend_query: None,
             lock: None,
-            spare: SpareConn::Opening(spare),
+            spare: spare.map_or(SpareConn::None, SpareConn::Opening),
             history: None,
             unflushed: false,
             all: false,
             history_ready: false,
+            step_timeouts: Timeouts::default(),
+            all_timeouts: Timeouts::default(),
+            session_timeouts: false,
         })
     }
 
@@ -194,11 +206,22 @@ impl PostgresDriver {
     async fn ready(&mut self) -> Result<(), DriverError> {
         self.check_lock()?;
         self.history = None;
+        self.learn_backend();
         if let Some(query) = self.backend_query.take() {
             let backend = query.join().await??;
             self.set_backend(backend);
         }
         Ok(())
+    }
+
+    /// Sends the query learning the migration connection's backend (and turning on
+    /// `client_connection_check_interval`), unless it is known or the query under way.
+    fn learn_backend(&mut self) {
+        if self.backend.pid.is_empty() && self.backend_query.is_none() {
+            let advisory = self.options.lock_mode == LockMode::Advisory;
+            let query = read_backend(self.main.clone(), advisory);
+            self.backend_query = Some(Task::spawn(query));
+        }
     }
 
     /// The lock's connection: waits for it to open only if `wait`.
@@ -250,20 +273,62 @@ impl PostgresDriver {
         self.backend = backend;
     }
 
-    /// `SET LOCAL` of the timeouts, for lease mode: behind a transaction pooler session settings
-    /// would land on whichever server connection the pooler lends, so each transaction sets its
-    /// own.
-    fn local_settings(&self, batch: &mut Batch) {
-        if self.options.lock_mode == LockMode::Table {
-            batch.prefix(&format!(
-                "SET LOCAL lock_timeout = {}",
-                millis(self.options.lock_timeout)
-            ));
-            batch.prefix(&format!(
-                "SET LOCAL statement_timeout = {}",
-                millis(self.options.statement_timeout)
-            ));
+    /// `SET LOCAL` of the timeouts at the start of a migration's transaction (or of a step
+    /// inside [`begin_all`](Driver::begin_all)'s).
+    ///
+    /// In lease mode the project's: behind a transaction pooler session settings would land on
+    /// whichever server connection the pooler lends, so each transaction sets its own. Then the
+    /// step script's own (`-- strata:lock-timeout`), which last until the transaction ends;
+    /// inside `begin_all` that is the end of the run, so a step after one with its own timeouts
+    /// sets the project's back.
+    fn local_settings(&mut self, batch: &mut Batch) {
+        let set = |batch: &mut Batch, name: &str, value: Option<Duration>| {
+            if let Some(v) = value {
+                batch.prefix(&format!("SET LOCAL {name} = {}", millis(v)));
+            }
+        };
+        let step = self.step_timeouts;
+        if self.all {
+            if step != self.all_timeouts {
+                self.all_timeouts = step;
+                let lock = step.lock.unwrap_or(self.options.lock_timeout);
+                let statement = step.statement.unwrap_or(self.options.statement_timeout);
+                set(batch, "lock_timeout", Some(lock));
+                set(batch, "statement_timeout", Some(statement));
+            }
+            return;
         }
+        if self.options.lock_mode == LockMode::Table {
+            set(batch, "lock_timeout", Some(self.options.lock_timeout));
+            set(
+                batch,
+                "statement_timeout",
+                Some(self.options.statement_timeout),
+            );
+        }
+        set(batch, "lock_timeout", step.lock);
+        set(batch, "statement_timeout", step.statement);
+    }
+
+    /// Before a statement of a non-transactional step: the step script's own timeouts `SET`
+    /// on the session (once per step; [`Driver::set_timeouts`] resets them after it).
+    async fn session_settings(&mut self) -> Result<(), DriverError> {
+        let step = self.step_timeouts;
+        if self.session_timeouts || step.is_unset() {
+            return Ok(());
+        }
+        let mut sql = String::new();
+        for (name, value) in [
+            ("lock_timeout", step.lock),
+            ("statement_timeout", step.statement),
+        ] {
+            if let Some(v) = value {
+                sql.push_str(&format!("SET {name} = {};", millis(v)));
+            }
+        }
+        exec(&self.main, &sql).await?;
+        self.session_timeouts = true;
+        Ok(())
     }
 
     /// After the migration connection was lost in the middle of a transaction: reconnects, makes
@@ -272,8 +337,11 @@ impl PostgresDriver {
     async fn settle_after_loss(&mut self, change: &HistoryChange) -> Result<bool, DriverError> {
         let main = open_main(&self.connector, &self.options).await?;
         self.main = main.client;
+        self.session_timeouts = false;
         self.backend_query = None;
-        let old = std::mem::replace(&mut self.backend, main.backend.join().await??);
+        let advisory = self.options.lock_mode == LockMode::Advisory;
+        let backend = read_backend(self.main.clone(), advisory).await?;
+        let old = std::mem::replace(&mut self.backend, backend);
         if !old.pid.is_empty() {
             let alive = format!(
                 "SELECT 1 FROM pg_catalog.pg_stat_activity WHERE pid = {} AND backend_start::text = {}",
@@ -315,7 +383,9 @@ impl PostgresDriver {
             }
             let main = open_main(&self.connector, &self.options).await?;
             self.main = main.client;
-            self.backend_query = Some(main.backend);
+            self.session_timeouts = false;
+            self.backend = Backend::default();
+            self.backend_query = None;
         }
         Ok(&self.main)
     }
@@ -327,15 +397,12 @@ struct Main {
     /// `15.4`, from the start-up parameters (empty if the server did not report it).
     version: String,
     version_num: u32,
-    /// The query reading the backend, in flight.
-    backend: Task<Result<Backend, DriverError>>,
 }
 
 /// Opens the migration connection. In advisory mode the timeouts go into the startup packet
-/// (no round trip), and the server version comes with the start-up parameters. One query then
-/// reads the backend and on 14+ turns on `client_connection_check_interval`: it is sent at
-/// once but not waited for here, so it travels while the lock is taken and the history read
-/// (a no-op run never waits for it; a run that changes anything does, before its first change).
+/// (no round trip), and the server version comes with the start-up parameters. Before the
+/// first change one query reads the backend and on 14+ turns on
+/// `client_connection_check_interval` (see [`PostgresDriver::learn_backend`]).
 async fn open_main(connector: &Connector, options: &PgOptions) -> Result<Main, DriverError> {
     let advisory = options.lock_mode == LockMode::Advisory;
     let startup = format!(
@@ -348,12 +415,10 @@ async fn open_main(connector: &Connector, options: &PgOptions) -> Result<Main, D
         .await?;
     let client = Arc::new(client);
     let version = reported.split_whitespace().next().unwrap_or("").to_string();
-    let backend = Task::spawn(read_backend(client.clone(), advisory));
     Ok(Main {
         client,
         version_num: version_num(&version),
         version,
-        backend,
     })
 }
 
@@ -441,6 +506,8 @@ impl Driver for PostgresDriver {
         if self.lock.is_some() {
             return Ok(());
         }
+        // A change is in sight.
+        self.learn_backend();
         let client = match self.take_spare(true).await {
             Some(Spare::Locked(held, history)) if held.check().is_ok() => {
                 self.adopt(held, history);
@@ -468,6 +535,8 @@ impl Driver for PostgresDriver {
             self.all = false;
             let _ = exec(&self.main, "ROLLBACK").await;
         }
+        // Nor a step's own timeouts on the session.
+        let _ = self.set_timeouts(&Timeouts::default()).await;
         match self.lock.take() {
             Some(l) => l.release().await,
             None => Ok(()),
@@ -532,8 +601,8 @@ impl Driver for PostgresDriver {
         if !self.all {
             batch.prefix("BEGIN");
             batch.prefix("SET LOCAL synchronous_commit = off");
-            self.local_settings(&mut batch);
         }
+        self.local_settings(&mut batch);
         for s in statements {
             batch.statement(s);
         }
@@ -578,15 +647,36 @@ impl Driver for PostgresDriver {
         Err((index, err))
     }
 
+    /// One statement of a non-transactional script. After a failure the session is made
+    /// usable again: when the script opened a transaction of its own (`BEGIN` ... `COMMIT`
+    /// written in the file) and the failure was inside it, PostgreSQL has aborted that
+    /// transaction and refuses everything but its end, so it is rolled back here (outside one,
+    /// the `ROLLBACK` does nothing but draw a warning).
     async fn execute(&mut self, statement: &str) -> Result<(), DriverError> {
         self.ready().await?;
-        exec_counting(&self.main, statement)
-            .await
-            .map_err(|(_, e)| {
-                let mut err = error::map(&e);
-                err.position = error::position(&e).map(|p| char_to_byte(statement, p));
-                err
-            })
+        self.session_settings().await?;
+        let e = match exec_counting(&self.main, statement).await {
+            Ok(()) => return Ok(()),
+            Err((_, e)) => e,
+        };
+        let mut err = error::map(&e);
+        err.position = error::position(&e).map(|p| char_to_byte(statement, p));
+        if err.kind != DriverErrorKind::ConnectionLost && !self.all {
+            let _ = exec(&self.main, "ROLLBACK").await;
+        }
+        Err(err)
+    }
+
+    async fn set_timeouts(&mut self, timeouts: &Timeouts) -> Result<(), DriverError> {
+        if self.session_timeouts && *timeouts != self.step_timeouts {
+            // Back to the session's own values (the startup packet's, in advisory mode).
+            self.session_timeouts = false;
+            if !self.main.is_closed() {
+                exec(&self.main, "RESET lock_timeout; RESET statement_timeout").await?;
+            }
+        }
+        self.step_timeouts = *timeouts;
+        Ok(())
     }
 
     async fn record(&mut self, change: &HistoryChange) -> Result<(), DriverError> {
@@ -603,6 +693,7 @@ impl Driver for PostgresDriver {
         self.local_settings(&mut batch);
         exec(&self.main, &batch.sql).await?;
         self.all = true;
+        self.all_timeouts = self.step_timeouts;
         Ok(())
     }
 

@@ -1,6 +1,7 @@
 //! The executor: carries a [`Plan`] out through a [`Driver`], owning the lock.
 
 mod admin;
+mod noop;
 mod preflight;
 mod verify;
 
@@ -12,7 +13,7 @@ use crate::{
     plan, status, Action, AppliedKind, AppliedMigration, AppliedStatus, ApplyFailure, Direction,
     Driver, DriverError, DriverErrorKind, Event, EventSink, ExecuteError, HistoryChange,
     HistoryRow, LockOptions, Migration, MigrationKind, NoEvents, Plan, Policy, Report, StatusEntry,
-    Step, StepOutcome, StepResult, Target, TransactionMode, VerifyOutcome, TOOL_VERSION,
+    Step, StepOutcome, StepResult, Target, Timeouts, TransactionMode, VerifyOutcome, TOOL_VERSION,
 };
 use preflight::Prepared;
 use std::time::{Duration, Instant};
@@ -165,9 +166,17 @@ impl<'a> Executor<'a> {
 
     /// Plans and runs: `up`, `down` and `redo`. Always returns a report; its `error` says what
     /// stopped the run, and its steps say what was done before.
+    ///
+    /// A run that finds nothing to do in the history as committed, read before taking the
+    /// lock, ends there without the lock (see `executor/noop.rs` for why that is safe);
+    /// anything else is planned again under the lock.
     pub async fn run(&mut self, local: &[Migration], target: &Target, policy: &Policy) -> Report {
         let mut report = Report::new(direction_of(target));
         report.verify = self.options.verify;
+        if let Some(plan) = self.nothing_to_do(local, target, policy).await {
+            report.plan = Some(plan);
+            return report;
+        }
         if let Err(e) = self.lock().await {
             report.error = Some(e);
             return report;
@@ -250,7 +259,10 @@ impl<'a> Executor<'a> {
                 single,
                 started,
             };
-            let outcome = self.run_step(&run, &mut report.steps[i]).await;
+            let outcome = match self.driver.set_timeouts(&step.script.timeouts).await {
+                Ok(()) => self.run_step(&run, &mut report.steps[i]).await,
+                Err(e) => Err(e.into()),
+            };
             report.steps[i].millis = started.elapsed().as_millis() as u64;
             match outcome {
                 Ok(()) => {
@@ -270,6 +282,11 @@ impl<'a> Executor<'a> {
                     break;
                 }
             }
+        }
+        // No step's own timeouts outlive it.
+        let reset = self.driver.set_timeouts(&Timeouts::default()).await;
+        if let (None, Err(e)) = (&failure, reset) {
+            failure = Some(e.into());
         }
         report.plan = Some(plan);
         if single {
@@ -479,16 +496,32 @@ impl<'a> Executor<'a> {
         };
         for i in first..total {
             if let Err(e) = self.driver.execute(texts[i as usize]).await {
+                // A failure inside a transaction the script opened itself undoes it back to
+                // its BEGIN (the history row's progress too: it was recorded inside it).
+                let dialect = self.driver.capabilities().dialect;
+                let ran = &texts[first as usize..];
+                let (done, undone) =
+                    match preflight::open_transaction(ran, (i - first) as usize, dialect) {
+                        Some(begin) => (
+                            first + begin as u32,
+                            format!(
+                                " (statements {} to {} ran in the script's own transaction, which was rolled back)",
+                                first as usize + begin + 1,
+                                i + 1
+                            ),
+                        ),
+                        None => (i, String::new()),
+                    };
                 let help = if key.is_some() {
                     format!(
-                        "{} is dirty: {i} of {total} statements completed. Fix the failing statement and run `strata up` to resume at statement {}, or finish it by hand and run `strata repair {}`",
+                        "{} is dirty: {done} of {total} statements completed{undone}. Fix the failing statement and run `strata up` to resume at statement {}, or finish it by hand and run `strata repair {}`",
                         step.label(),
-                        i + 1,
+                        done + 1,
                         step.version.as_ref().map(|v| v.as_str()).unwrap_or(&step.name)
                     )
                 } else {
                     format!(
-                        "{i} of {total} statements of {} completed and stay in effect (it does not run in a transaction); finish or undo them by hand",
+                        "{done} of {total} statements of {} completed and stay in effect{undone} (it does not run in a transaction); finish or undo them by hand",
                         step.label()
                     )
                 };

@@ -142,6 +142,31 @@ pub fn effective_transaction(script: &crate::Script, dialect: Dialect) -> Transa
     }
 }
 
+/// For a script run statement by statement whose statement `failed` failed: the index of the
+/// `BEGIN` of the transaction the script opened itself (`BEGIN` ... `COMMIT` written in the
+/// file) and had not ended before that statement, if any. Such a failure (also of the `COMMIT`)
+/// ends that transaction rolled back (the driver rolls it back), so of the statements run, only
+/// those before the `BEGIN` stay done, and a resumed run starts again at the `BEGIN`.
+///
+/// A `BEGIN` inside an open transaction does not start another one (PostgreSQL warns and goes
+/// on), so the first one counts.
+pub(crate) fn open_transaction(texts: &[&str], failed: usize, dialect: Dialect) -> Option<usize> {
+    let mut open = None;
+    for (i, text) in texts.iter().enumerate().take(failed) {
+        let kind = strata_sql::split(text, dialect)
+            .ok()
+            .and_then(|s| s.first().map(|st| st.kind));
+        match kind {
+            Some(StatementKind::Begin) => {
+                open.get_or_insert(i);
+            }
+            Some(StatementKind::Commit | StatementKind::Rollback) => open = None,
+            _ => {}
+        }
+    }
+    open
+}
+
 /// Checks every script of `migrations` (up and down) the way a run would before running it:
 /// each must split, and a transactional script must not hold statements that cannot run in a
 /// transaction. Returns every problem found, in migration order (`strata validate`).
@@ -175,6 +200,33 @@ mod tests {
 
     fn mode(sql: &str) -> TransactionMode {
         effective_transaction(&Script::new(sql, None, 0), Dialect::Postgres)
+    }
+
+    #[test]
+    fn the_transaction_a_script_opened_itself() {
+        let texts = [
+            "CREATE TABLE a (id int)",
+            "BEGIN",
+            "INSERT INTO a VALUES (1)",
+            "COMMIT",
+            "START TRANSACTION ISOLATION LEVEL SERIALIZABLE",
+            "BEGIN",
+            "INSERT INTO a VALUES ('x')",
+            "END",
+            "DO $$ BEGIN PERFORM 1; END $$",
+            "ROLLBACK",
+        ];
+        let at = |i| open_transaction(&texts, i, Dialect::Postgres);
+        assert_eq!(at(0), None);
+        assert_eq!(at(1), None);
+        assert_eq!(at(2), Some(1));
+        // Its COMMIT failing (a deferred constraint) rolls it back too.
+        assert_eq!(at(3), Some(1));
+        assert_eq!(at(4), None);
+        assert_eq!(at(6), Some(4));
+        assert_eq!(at(7), Some(4));
+        assert_eq!(at(8), None);
+        assert_eq!(at(9), None);
     }
 
     #[test]

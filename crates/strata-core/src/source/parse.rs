@@ -57,7 +57,7 @@ enum Parsed<'a> {
     /// An up script (boxed: a slot holds several scripts).
     Up(Box<Slot<'a>>),
     /// A down, verify or metadata file.
-    Companion(Companion<'a>),
+    Companion(Box<Companion<'a>>),
 }
 
 pub(crate) fn parse_entries(
@@ -79,7 +79,7 @@ pub(crate) fn parse_entries(
         let slot = match parsed? {
             Parsed::Skip => continue,
             Parsed::Companion(c) => {
-                companions.push(c);
+                companions.push(*c);
                 continue;
             }
             Parsed::Up(slot) => *slot,
@@ -124,16 +124,18 @@ fn parse_one(entry: &Entry, layout: Layout) -> Result<Parsed<'_>, SourceError> {
     };
     if file.role == Role::DieselMetadata {
         let run_in_transaction = read_metadata(entry)?;
-        return Ok(Parsed::Companion(Companion {
+        return Ok(Parsed::Companion(Box::new(Companion {
             file,
             entry,
             kind: CompanionKind::Metadata { run_in_transaction },
-        }));
+        })));
     }
     let text = decode(entry)?;
     let parts = split_parts(entry, &text, file.role == Role::Single)?;
     if !file.role.is_up() {
-        return Ok(Parsed::Companion(companion(file, entry, &text, &parts)?));
+        return Ok(Parsed::Companion(Box::new(companion(
+            file, entry, &text, &parts,
+        )?)));
     }
     Ok(Parsed::Up(Box::new(up_slot(file, entry, &text, &parts)?)))
 }

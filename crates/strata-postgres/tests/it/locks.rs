@@ -177,7 +177,7 @@ async fn lease_lock_for_transaction_poolers() {
     );
 }
 
-/// `lock_early` (what `strata up` asks for): the lock is tried while connecting, the first
+/// `lock_early` (what `strata down` asks for): the lock is tried while connecting, the first
 /// history read waits for it and is made under it, and is reused until something changes.
 #[tokio::test]
 async fn an_early_lock_is_held_before_it_is_asked_for_and_reads_under_it_are_reused() {
@@ -218,4 +218,189 @@ async fn an_early_lock_is_held_before_it_is_asked_for_and_reads_under_it_are_reu
     other.unlock().await.unwrap();
     late.lock(&wait(Duration::from_secs(2))).await.unwrap();
     late.unlock().await.unwrap();
+}
+
+/// Other sessions connected to the test's database.
+fn backends(s: &Setup) -> usize {
+    s.db.query_strings(
+        "SELECT pid::text FROM pg_stat_activity \
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
+    .len()
+}
+
+/// A run with nothing to do is settled on the history as committed, without the lock: it
+/// neither waits for another runner holding it nor opens the lock's connection. A run with
+/// work waits for the lock as before.
+#[tokio::test]
+async fn a_run_with_nothing_to_do_needs_no_lock() {
+    let s = Setup::new();
+    s.file("0001_t.sql", "CREATE TABLE t (id int);\n");
+    assert!(s.up().await.0.error.is_none());
+    let mut holder = s.driver().await;
+    holder.lock(&wait(Duration::from_secs(1))).await.unwrap();
+    let before = backends(&s);
+    let mut d = s.driver().await;
+    let up = Target::Up { to: None };
+    let options = || ExecutorOptions::default().lock_wait(Duration::from_millis(300));
+    let started = Instant::now();
+    let (report, events) = run(&mut d, &s.migrations(), &up, options()).await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+    assert!(report.plan.as_ref().unwrap().steps.is_empty());
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::LockWaiting { .. } | Event::LockAcquired)),
+        "{events:?}"
+    );
+    assert!(started.elapsed() < Duration::from_millis(300));
+    // The migration connection only.
+    assert_eq!(backends(&s), before + 1);
+    // Reverting down to the last applied version is no work either.
+    let down = Target::DownTo(strata_core::Version::parse("1").unwrap());
+    let (report, _) = run(&mut d, &s.migrations(), &down, options()).await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+    // With something to apply it waits for the lock, and gives up after the wait.
+    s.file("0002_u.sql", "CREATE TABLE u (id int);\n");
+    let (report, events) = run(&mut d, &s.migrations(), &up, options()).await;
+    match &report.error {
+        Some(strata_core::ExecuteError::Driver(e)) => {
+            assert_eq!(e.kind, DriverErrorKind::LockTimeout, "{e:?}")
+        }
+        other => panic!("expected a lock timeout, got {other:?}"),
+    }
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, Event::LockWaiting { .. })));
+    assert_eq!(s.history(), ["0001:applied:-"]);
+    // A dirty row is work too (decided under the lock): here, once the lock is free.
+    holder.unlock().await.unwrap();
+    s.db.execute(
+        "UPDATE strata_migrations SET status = 'dirty', statements_done = 0 WHERE version = '0001'",
+    );
+    let (_, events) = run(&mut d, &s.migrations(), &up, options()).await;
+    assert!(
+        events.iter().any(|e| matches!(e, Event::LockAcquired)),
+        "{events:?}"
+    );
+}
+
+/// `-- strata:lock-timeout` and `-- strata:statement-timeout`: a file's own timeouts, in
+/// effect for its statements only, in a transaction, outside one, and inside
+/// `--single-transaction`.
+#[tokio::test]
+async fn per_file_timeouts_apply_to_their_file_only() {
+    let s = Setup::new();
+    let capture = |table: &str| {
+        format!(
+            "CREATE TABLE {table} AS SELECT current_setting('lock_timeout') AS lock, \
+             current_setting('statement_timeout') AS statement;\n"
+        )
+    };
+    s.file(
+        "0001_own.sql",
+        &format!(
+            "-- strata:lock-timeout 1234ms\n-- strata:statement-timeout 1min\n{}",
+            capture("own")
+        ),
+    );
+    s.file("0002_project.sql", &capture("project"));
+    s.file(
+        "0003_outside.sql",
+        &format!(
+            "-- strata:no-transaction\n-- strata:lock-timeout 2s\n{}SELECT 1;\n",
+            capture("outside")
+        ),
+    );
+    s.file(
+        "0004_outside_project.sql",
+        &format!("-- strata:no-transaction\n{}", capture("outside_project")),
+    );
+    s.file(
+        "0005_off.sql",
+        &format!("-- strata:lock-timeout 0\n{}", capture("off")),
+    );
+    s.file("0006_after.sql", &capture("after"));
+    let (report, _) = s.up().await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+    let got = |table: &str| {
+        s.db.query_strings(&format!("SELECT lock || ' ' || statement FROM {table}"))
+    };
+    assert_eq!(got("own"), ["1234ms 1min"]);
+    assert_eq!(got("project"), ["5s 0"]);
+    assert_eq!(got("outside"), ["2s 0"]);
+    assert_eq!(got("outside_project"), ["5s 0"]);
+    assert_eq!(got("off"), ["0 0"]);
+    assert_eq!(got("after"), ["5s 0"]);
+
+    // One transaction for the whole run: each step still gets its own, and the next step
+    // the project's back.
+    let t = Setup::new();
+    t.file(
+        "0001_own.sql",
+        &format!("-- strata:lock-timeout 750ms\n{}", capture("own")),
+    );
+    t.file("0002_project.sql", &capture("project"));
+    let mut d = t.driver().await;
+    let report = Executor::new(&mut d, ExecutorOptions::default())
+        .run(
+            &t.migrations(),
+            &Target::Up { to: None },
+            &Policy::default().single_transaction(true),
+        )
+        .await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+    let got = |table: &str| {
+        t.db.query_strings(&format!("SELECT lock || ' ' || statement FROM {table}"))
+    };
+    assert_eq!(got("own"), ["750ms 0"]);
+    assert_eq!(got("project"), ["5s 0"]);
+    // And the session is left with its own settings.
+    let (report, _) = run(
+        &mut d,
+        &t.migrations(),
+        &Target::Up { to: None },
+        ExecutorOptions::default(),
+    )
+    .await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+}
+
+/// A file's lock timeout is what a blocked statement waits: a short one fails fast on a
+/// locked table, although the project's is long.
+#[tokio::test]
+async fn a_files_lock_timeout_bounds_the_wait_for_a_lock() {
+    let s = Setup::new();
+    s.file("0001_t.sql", "CREATE TABLE t (id int);\n");
+    assert!(s.up().await.0.error.is_none());
+    let (holder, conn) = tokio_postgres::connect(s.db.url(), tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    holder
+        .batch_execute("BEGIN; LOCK TABLE t IN ACCESS SHARE MODE")
+        .await
+        .unwrap();
+    for (name, text) in [
+        ("0002_alter.sql", "-- strata:lock-timeout 200ms\nALTER TABLE t ADD COLUMN v int;\n"),
+        (
+            "0002_alter.sql",
+            "-- strata:no-transaction\n-- strata:lock-timeout 200ms\nALTER TABLE t ADD COLUMN v int;\n",
+        ),
+    ] {
+        s.file(name, text);
+        let mut d = s
+            .driver_with(PgOptions::default().lock_timeout(Duration::from_secs(60)))
+            .await;
+        let started = Instant::now();
+        let options = ExecutorOptions::default().retries(1, Duration::ZERO);
+        let (report, _) = run(&mut d, &s.migrations(), &Target::Up { to: None }, options).await;
+        let waited = started.elapsed();
+        let f = failure(&report);
+        assert_eq!(f.source.code.as_deref(), Some("55P03"), "{text}");
+        assert!(waited < Duration::from_secs(5), "{text}: {waited:?}");
+        // The no-transaction run left its row dirty; start the next case afresh.
+        s.db.execute("DELETE FROM strata_migrations WHERE version = '0002'");
+    }
+    holder.batch_execute("COMMIT").await.unwrap();
 }

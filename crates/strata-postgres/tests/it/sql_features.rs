@@ -96,6 +96,56 @@ async fn files_with_their_own_begin_and_commit() {
     assert_eq!(s.history(), ["0001:applied:-"]);
 }
 
+/// A `no-transaction` file with a transaction of its own that fails inside it: that
+/// transaction is rolled back (the session is usable again), the statements since its BEGIN
+/// count as not done, and the run after the fix resumes at the BEGIN.
+#[tokio::test]
+async fn a_failure_inside_a_no_transaction_files_own_transaction_resumes_at_its_begin() {
+    let s = Setup::new();
+    let file = |value: &str| {
+        format!(
+            "-- strata:no-transaction\nCREATE TABLE a (id int);\nBEGIN;\nINSERT INTO a VALUES (1);\nINSERT INTO a VALUES ({value});\nCOMMIT;\nINSERT INTO a VALUES (3);\n"
+        )
+    };
+    s.file("0001_a.sql", &file("'x'"));
+    let mut d = s.driver().await;
+    let up = Target::Up { to: None };
+    let (report, _) = run(&mut d, &s.migrations(), &up, ExecutorOptions::default()).await;
+    let f = failure(&report);
+    assert_eq!(f.source.code.as_deref(), Some("22P02"));
+    assert_eq!(f.statement, 4);
+    assert!(
+        f.help.contains("1 of 6 statements completed")
+            && f.help
+                .contains("statements 2 to 4 ran in the script's own transaction")
+            && f.help.contains("resume at statement 2"),
+        "{}",
+        f.help
+    );
+    assert_eq!(s.history(), ["0001:dirty:1"]);
+    assert_eq!(s.db.query_strings("SELECT count(*)::text FROM a"), ["0"]);
+    // Fixed, the same driver (its session no longer in the aborted transaction) resumes at
+    // the BEGIN.
+    s.file("0001_a.sql", &file("2"));
+    let (report, events) = run(&mut d, &s.migrations(), &up, ExecutorOptions::default()).await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+    assert!(
+        events.iter().any(|e| matches!(
+            e,
+            Event::Resuming {
+                statements_done: 1,
+                ..
+            }
+        )),
+        "{events:?}"
+    );
+    assert_eq!(
+        s.db.query_strings("SELECT id::text FROM a ORDER BY id"),
+        ["1", "2", "3"]
+    );
+    assert_eq!(s.history(), ["0001:applied:-"]);
+}
+
 #[tokio::test]
 async fn create_index_concurrently() {
     let s = Setup::new();
