@@ -72,7 +72,10 @@ pub(crate) fn parse_entries(
     // so the first problem in path order is still the one reported.
     let parsed = parallel_map(sorted, |entry| parse_one(entry, layout));
 
-    let mut versioned: BTreeMap<Version, Slot> = BTreeMap::new();
+    // Keyed by version and its text: diesel keeps versions as text, so there `0` and `00` are
+    // two migrations (ordered by value, then text); everywhere else they are one version, and
+    // two files with it are refused.
+    let mut versioned: BTreeMap<(Version, String), Slot> = BTreeMap::new();
     let mut repeatable: BTreeMap<String, Slot> = BTreeMap::new();
     let mut companions = Vec::new();
     for parsed in parsed {
@@ -85,14 +88,21 @@ pub(crate) fn parse_entries(
             Parsed::Up(slot) => *slot,
         };
         let existing = match &slot.file.version {
-            Some(v) => versioned.get(v),
-            None => repeatable.get(&slot.file.name),
+            Some(v) => same_value(&versioned, v).find(|(text, other)| {
+                let both_diesel =
+                    slot.file.role == Role::DieselUp && other.file.role == Role::DieselUp;
+                *text == v.as_str() || !both_diesel
+            }),
+            None => repeatable.get(&slot.file.name).map(|s| ("", s)),
         };
-        if let Some(existing) = existing {
-            return Err(duplicate(existing.entry, slot.entry, &slot.file));
+        if let Some((_, existing)) = existing {
+            return Err(duplicate(existing, &slot));
         }
         match slot.file.version.clone() {
-            Some(v) => versioned.insert(v, slot),
+            Some(v) => {
+                let text = v.as_str().to_string();
+                versioned.insert((v, text), slot)
+            }
             None => repeatable.insert(slot.file.name.clone(), slot),
         };
     }
@@ -239,30 +249,51 @@ fn script(entry: &Entry, text: &str, part: &Part) -> Script {
     )
 }
 
-/// Attaches a down, verify or metadata file to its migration.
+/// The migrations whose version has the value of `v` (however it is written), with its text.
+fn same_value<'m, 'a>(
+    versioned: &'m BTreeMap<(Version, String), Slot<'a>>,
+    v: &'m Version,
+) -> impl Iterator<Item = (&'m str, &'m Slot<'a>)> {
+    versioned
+        .range((v.clone(), String::new())..)
+        .take_while(move |((other, _), _)| other == v)
+        .map(|((_, text), slot)| (text.as_str(), slot))
+}
+
+/// Attaches a down, verify or metadata file to its migration: the one whose version is written
+/// the same way, else one with the same version value (`1_a.down.sql` belongs to `01_a.up.sql`).
 fn attach<'a>(
-    versioned: &mut BTreeMap<Version, Slot<'a>>,
+    versioned: &mut BTreeMap<(Version, String), Slot<'a>>,
     c: Companion<'a>,
 ) -> Result<(), SourceError> {
     let version = c.file.version.clone().expect("companions have versions");
-    let slot = versioned
-        .get_mut(&version)
-        .filter(|slot| belongs(&c.file, &slot.file));
-    let Some(slot) = slot else {
-        let other = versioned.get(&version).map(|s| s.entry);
+    let key = {
+        let mut fitting =
+            same_value(versioned, &version).filter(|(_, s)| belongs(&c.file, &s.file));
+        let first = fitting.next().map(|(text, _)| text.to_string());
+        let exact = std::iter::once(first.clone())
+            .chain(fitting.map(|(text, _)| Some(text.to_string())))
+            .flatten()
+            .find(|text| text == version.as_str());
+        exact.or(first).map(|text| (version.clone(), text))
+    };
+    let Some(slot) = key.and_then(|k| versioned.get_mut(&k)) else {
+        let other = same_value(versioned, &version).next().map(|(_, s)| s.entry);
         return Err(orphan(&c, other));
     };
     match c.kind {
         CompanionKind::Down(down) => {
             if let Some(first) = slot.down_entry {
-                return Err(duplicate(first, c.entry, &c.file));
+                return Err(duplicate_file(first, c.entry, &c.file));
             }
             slot.down = Some(down);
             slot.down_entry = Some(c.entry);
         }
         CompanionKind::Verify(verify) => {
             match slot.verify_from {
-                Some(VerifyFrom::File(first)) => return Err(duplicate(first, c.entry, &c.file)),
+                Some(VerifyFrom::File(first)) => {
+                    return Err(duplicate_file(first, c.entry, &c.file))
+                }
                 Some(VerifyFrom::Section(line)) => {
                     return Err(SourceError::new(
                         SourceErrorKind::BadDirective,
@@ -355,23 +386,44 @@ fn orphan(c: &Companion, other: Option<&Entry>) -> SourceError {
     SourceError::new(kind, paths, message).help(help)
 }
 
-fn duplicate(first: &Entry, second: &Entry, file: &FileName) -> SourceError {
-    let message = match &file.version {
-        Some(v) => format!(
-            "version {v} is used by both `{}` and `{}`",
-            first.relative, second.relative
+/// Two migrations with the same version (or repeatables with the same name). The message
+/// names neither file: the error's paths are both, shown first and as `(also ...)`.
+fn duplicate(first: &Slot, second: &Slot) -> SourceError {
+    let message = match (&first.file.version, &second.file.version) {
+        (Some(a), Some(b)) if a.as_str() == b.as_str() => {
+            format!("version {a} is used by two migrations")
+        }
+        (Some(a), Some(b)) => format!(
+            "version {a} is used by two migrations (the other writes it {b}; versions compare as numbers)"
         ),
-        None => format!(
-            "two repeatable migrations are named `{}`: `{}` and `{}`",
-            file.name, first.relative, second.relative
-        ),
+        _ => format!("two repeatable migrations are named `{}`", second.file.name),
+    };
+    SourceError::new(
+        SourceErrorKind::DuplicateVersion,
+        vec![first.entry.display.clone(), second.entry.display.clone()],
+        message,
+    )
+    .help("give one of them another version (versions compare as numbers: `1` and `0001` are the same)")
+}
+
+/// Two down or verify files for one migration.
+fn duplicate_file(first: &Entry, second: &Entry, file: &FileName) -> SourceError {
+    let what = match file.role {
+        Role::Verify => "verify",
+        _ => "down",
     };
     SourceError::new(
         SourceErrorKind::DuplicateVersion,
         vec![first.display.clone(), second.display.clone()],
-        message,
+        format!(
+            "two {what} scripts for version {}",
+            file.version
+                .as_ref()
+                .map(Version::as_str)
+                .unwrap_or_default()
+        ),
     )
-    .help("give one of them another version (versions compare as numbers: `1` and `0001` are the same)")
+    .help("keep one of them")
 }
 
 fn build(slot: Slot) -> Migration {

@@ -153,13 +153,30 @@ pub(crate) fn analyze<'a>(local: &'a [Migration], applied: &'a [AppliedMigration
         key(a).cmp(&key(b))
     });
 
+    // A row matches the local migration whose version is written the same way first (diesel
+    // keeps `0` and `00` as two migrations); only then one whose version has the same value.
+    let mut exact: Vec<Option<&AppliedMigration>> = sorted_local
+        .iter()
+        .map(|m| {
+            if !is_versioned_local(m) {
+                return None;
+            }
+            let rows = versioned_rows.get_mut(m.version.as_ref()?)?;
+            let i = rows
+                .iter()
+                .position(|r| r.version_str() == m.version_str())?;
+            rows.remove(i)
+        })
+        .collect();
     let mut items = Vec::with_capacity(local.len() + applied.len());
-    for m in sorted_local {
+    for (m, exact) in sorted_local.into_iter().zip(exact.iter_mut()) {
         let row = if is_versioned_local(m) {
-            m.version
-                .as_ref()
-                .and_then(|v| versioned_rows.get_mut(v))
-                .and_then(VecDeque::pop_front)
+            exact.take().or_else(|| {
+                m.version
+                    .as_ref()
+                    .and_then(|v| versioned_rows.get_mut(v))
+                    .and_then(VecDeque::pop_front)
+            })
         } else if m.kind == MigrationKind::Repeatable {
             repeatable_rows
                 .get_mut(m.name.as_str())

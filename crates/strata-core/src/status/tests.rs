@@ -332,3 +332,29 @@ fn status_and_plan_agree() {
     assert_eq!(summary(&ok_with(&local, &applied, up(), &policy)), to_apply);
     assert_eq!(to_apply.len(), 4);
 }
+
+#[test]
+fn versions_written_differently_match_their_own_rows_first() {
+    // Diesel keeps `00000000000000` and `000000000000000` as two migrations (Lemmy has both);
+    // only the second is applied: it must not be taken for the first.
+    let (fourteen, fifteen) = ("0".repeat(14), "0".repeat(15));
+    let local = [
+        mig(&fourteen, "diesel_initial_setup"),
+        mig(&fifteen, "forbid_diesel_cli"),
+    ];
+    let applied = [row_of(&fifteen, "forbid_diesel_cli")];
+    assert_eq!(
+        lines(&status(&local, &applied)),
+        s(&[
+            &format!("{fourteen} diesel_initial_setup versioned pending"),
+            &format!("{fifteen} forbid_diesel_cli versioned applied"),
+        ])
+    );
+    // A row written otherwise still matches the only migration with its value.
+    let local = [mig("0001", "a")];
+    let applied = [row_of("1", "a")];
+    assert_eq!(
+        lines(&status(&local, &applied)),
+        s(&["0001 a versioned applied"])
+    );
+}

@@ -584,3 +584,73 @@ fn symbolic_links_are_followed() {
         .collect();
     assert_eq!(relative, ["1_a.up.sql", "2_b.up.sql", "3_c/up.sql"]);
 }
+
+#[test]
+fn diesel_versions_that_differ_only_in_leading_zeros_are_two_migrations() {
+    // LemmyNet/lemmy's migrations/ has both; diesel keeps versions as text.
+    let f = Fixture::new(&[
+        ("000000000000000_forbid_diesel_cli/up.sql", "select 1;\n"),
+        ("000000000000000_forbid_diesel_cli/down.sql", "select 2;\n"),
+        ("00000000000000_diesel_initial_setup/up.sql", "select 3;\n"),
+        (
+            "00000000000000_diesel_initial_setup/down.sql",
+            "select 4;\n",
+        ),
+        ("2019-06-01-222649_remove_admin/up.sql", "select 5;\n"),
+    ]);
+    let ms = f.load();
+    let got: Vec<_> = ms
+        .iter()
+        .map(|m| (m.version_str(), m.name.as_str(), m.up.sql.trim()))
+        .collect();
+    // By value, then by text; each down with its own up.
+    assert_eq!(
+        got,
+        [
+            ("00000000000000", "diesel_initial_setup", "select 3;"),
+            ("000000000000000", "forbid_diesel_cli", "select 1;"),
+            ("20190601222649", "remove_admin", "select 5;"),
+        ]
+    );
+    assert_eq!(ms[0].down.as_ref().unwrap().sql.trim(), "select 4;");
+    assert_eq!(ms[1].down.as_ref().unwrap().sql.trim(), "select 2;");
+    assert_eq!(ms[2].down, None);
+    assert_eq!(ms, f.load_as(Layout::Diesel).unwrap());
+    // The same text twice is still a duplicate.
+    let f = Fixture::new(&[
+        ("20170831230457_a/up.sql", SQL),
+        ("2017-08-31-230457_b/up.sql", SQL),
+    ]);
+    assert_eq!(
+        f.load_as(Layout::Auto).unwrap_err().kind,
+        SourceErrorKind::DuplicateVersion
+    );
+}
+
+#[test]
+fn versions_that_differ_only_in_leading_zeros_are_refused_outside_diesel() {
+    for files in [
+        ["0_a.up.sql", "00_b.up.sql"],
+        ["1_a.sql", "01-b.sql"],
+        ["V1__a.sql", "V01__b.sql"],
+        // A diesel directory and another layout's file.
+        ["0_a/up.sql", "00_b.up.sql"],
+    ] {
+        let f = Fixture::new(&files.map(|p| (p, SQL)));
+        let err = f.load_as(Layout::Auto).unwrap_err();
+        assert_eq!(err.kind, SourceErrorKind::DuplicateVersion, "{files:?}");
+        // Each file is named once.
+        let shown = err.to_string();
+        for p in files {
+            assert_eq!(shown.matches(p).count(), 1, "{shown}");
+        }
+    }
+    let f = Fixture::new(&[("0_a.up.sql", SQL), ("00_b.up.sql", SQL)]);
+    let err = f.load_as(Layout::Auto).unwrap_err();
+    assert!(
+        err.message
+            .contains("version 00 is used by two migrations (the other writes it 0;"),
+        "{}",
+        err.message
+    );
+}
