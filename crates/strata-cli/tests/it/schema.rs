@@ -236,9 +236,9 @@ fn dump_as_sql_to_a_file_and_as_json() {
     assert!(!only.output().contains("CREATE TABLE"));
 }
 
-/// `shadow_url`: `--shadow-url` > `STRATA_SHADOW_URL` > `[env.NAME]` > the top of strata.toml
-/// > the database URL's server. A server that cannot be reached is named with its password
-/// replaced.
+/// `shadow_url`: `--shadow-url`, then `STRATA_SHADOW_URL`, then `[env.NAME]`, then the top of
+/// strata.toml, else the database URL's server. A server that cannot be reached is named with
+/// its password replaced.
 #[test]
 fn shadow_url_from_the_config_file_env_section_and_environment() {
     let db = db();

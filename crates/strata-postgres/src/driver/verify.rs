@@ -31,7 +31,7 @@ impl PostgresDriver {
     /// return true. One round trip per statement (`query_typed`: no separate prepare).
     async fn check_all(&self, statements: &[&str]) -> Result<(), (usize, DriverError)> {
         for (i, statement) in statements.iter().enumerate() {
-            match self.main.query_typed(*statement, &[]).await {
+            match self.main.query_typed(statement, &[]).await {
                 Ok(rows) => {
                     let single_bool = rows.len() == 1
                         && rows[0].columns().len() == 1
