@@ -100,7 +100,9 @@ impl FileState {
                 self.blocking_seen = true;
             }
             if self.in_tx {
-                self.tx_locks.retain(|(tx, _)| *tx == self.tx);
+                if self.tx_locks.last().is_some_and(|(tx, _)| *tx != self.tx) {
+                    self.tx_locks.clear();
+                }
                 self.tx_locks.push((self.tx, b.clone()));
             }
             if self.in_tx && self.tx_ddl.as_ref().is_none_or(|(tx, _)| *tx != self.tx) {
