@@ -155,6 +155,15 @@ pub enum Command {
         /// Exit with 1 when a finding is at or above this level.
         #[arg(long, value_enum, default_value_t = FailOn::Warning)]
         fail_on: FailOn,
+        /// Also run each statement in a scratch PostgreSQL database, after the migrations
+        /// before it, in a transaction that is rolled back, and report the locks it took and
+        /// the tables it rewrote.
+        #[arg(long)]
+        measure: bool,
+        /// Server on which the scratch database of --measure is created (default:
+        /// $STRATA_SHADOW_URL, then `shadow_url` in strata.toml, else the database URL's).
+        #[arg(long, value_name = "URL", requires = "measure")]
+        shadow_url: Option<String>,
     },
     /// Record that the database already has everything up to VERSION.
     Baseline {

@@ -20,8 +20,10 @@ pub use strata_postgres::measure::{
 pub struct MigrationMeasurement {
     /// Index of the migration in the slice given to [`measure`].
     pub index: usize,
-    /// What its up script's statements did.
-    pub script: ScriptMeasurement,
+    /// What its up script's statements did, or why it could not be measured: a migration
+    /// before it failed to apply in the scratch database (this migration and every measured
+    /// one after it carry that error).
+    pub outcome: Result<ScriptMeasurement, ExecuteError>,
 }
 
 fn require_postgres(server_url: &str) -> Result<(), DriverError> {
@@ -48,10 +50,13 @@ fn require_postgres(server_url: &str) -> Result<(), DriverError> {
 /// applied afterwards when a later one is measured. Migrations after the last measured one are
 /// not applied. The scratch database is dropped on every exit path.
 ///
+/// A migration that fails to apply stops the measuring: the measured migrations from there on
+/// get its error as their [`MigrationMeasurement::outcome`].
+///
 /// # Errors
-/// Not a PostgreSQL URL; creating or dropping the scratch database; an earlier migration that
-/// fails to apply; the measuring connection failing. A statement that the server rejects is
-/// reported in its [`StatementMeasurement`], not as an error.
+/// Not a PostgreSQL URL; creating or dropping the scratch database; the measuring connection
+/// failing. A statement that the server rejects is reported in its [`StatementMeasurement`],
+/// not as an error.
 pub async fn measure(
     server_url: &str,
     migrations: &[Migration],
@@ -67,19 +72,29 @@ pub async fn measure(
     }
     Scratch::with(server_url, async |scratch: &Scratch| {
         let mut out = Vec::with_capacity(order.len());
-        for &i in &order {
+        for (k, &i) in order.iter().enumerate() {
             if i > 0 {
-                apply(
+                let applied = apply(
                     scratch.url(),
                     &migrations[..i],
                     &Target::Up { to: None },
                     options,
                 )
-                .await?;
+                .await;
+                if let Err(e) = applied {
+                    out.extend(order[k..].iter().map(|&index| MigrationMeasurement {
+                        index,
+                        outcome: Err(e.clone()),
+                    }));
+                    break;
+                }
             }
             let script =
                 strata_postgres::measure::measure_script(scratch.url(), &migrations[i].up).await?;
-            out.push(MigrationMeasurement { index: i, script });
+            out.push(MigrationMeasurement {
+                index: i,
+                outcome: Ok(script),
+            });
         }
         Ok::<_, ExecuteError>(out)
     })

@@ -1,17 +1,17 @@
 //! `strata lint`: the safety linter over the project's pending migrations, every migration, or
 //! the files and directories given.
 
-use super::{connect, options};
+use super::{connect, connect_options, options};
 use crate::args::{FailOn, Format};
 use crate::config::Config;
-use crate::report::lint::{self as render, Finding, Source};
+use crate::report::lint::{self as render, Finding, Measured, Source};
 use crate::{EXIT_FINDINGS, EXIT_OK};
 use anyhow::{anyhow, Context, Result};
 use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use strata::lint::{LintContext, Linter, Severity, DEFAULT_PG_VERSION};
-use strata::{Executor, Migration, MigrationState, TransactionMode};
+use strata::{Executor, Migration, MigrationState, Script, TransactionMode};
 
 /// One script to lint, or to learn from (an earlier migration that is not linted).
 struct Unit {
@@ -22,6 +22,8 @@ struct Unit {
     lint: bool,
     /// Starts a new sequence: nothing learned from the units before it.
     fresh: bool,
+    /// The migration it is, when it is one (`--measure` applies the earlier ones).
+    migration: Option<Migration>,
 }
 
 pub async fn run(
@@ -30,14 +32,22 @@ pub async fn run(
     all: bool,
     pg_version: Option<u32>,
     fail_on: FailOn,
+    measure: Option<Option<String>>,
 ) -> Result<i32> {
+    // The scratch server is resolved first: a missing one is reported before any work.
+    let scratch_server = measure
+        .map(|flag| config.scratch_server(flag.as_deref()))
+        .transpose()
+        .context("strata lint --measure")?;
     let linter = linter(config)?;
     keep_freed_memory();
+    // Units keep their migrations only for measuring.
+    let keep = scratch_server.is_some();
     let mut server_version = None;
     let units = if paths.is_empty() {
-        project_units(config, all, &mut server_version).await?
+        project_units(config, all, &mut server_version, keep).await?
     } else {
-        path_units(config, paths)?
+        path_units(config, paths, keep)?
     };
     let pg = pg_version
         .or(config.lint.pg_version)
@@ -68,6 +78,10 @@ pub async fn run(
             strata::lint::learn(&unit.sql, &mut cx);
         }
     }
+    let measured = match &scratch_server {
+        Some(server) => Some(measure_units(config, server, &units).await?),
+        None => None,
+    };
     let sources: Vec<Source<'_>> = units
         .iter()
         .map(|u| Source {
@@ -77,10 +91,19 @@ pub async fn run(
         })
         .collect();
     match config.format {
-        Format::Json => super::print_json(&render::json(&sources, &findings))?,
+        Format::Json => {
+            let mut doc = render::json(&sources, &findings);
+            if let Some(measured) = &measured {
+                doc["measurements"] = render::measurements_json(&sources, measured);
+            }
+            super::print_json(&doc)?
+        }
         Format::Github => {
             let mut out = std::io::stdout().lock();
             render::github(&mut out, &sources, &findings)?;
+            if let Some(measured) = &measured {
+                render::measurements_github(&mut out, &sources, measured)?;
+            }
             out.flush()?;
             if !config.quiet {
                 writeln!(
@@ -95,7 +118,7 @@ pub async fn run(
             if checked == 0 {
                 writeln!(out, "Nothing to lint: no pending migrations.")?;
             } else {
-                render::text(&mut out, &sources, &findings, checked)?;
+                render::text(&mut out, &sources, &findings, measured.as_deref(), checked)?;
             }
             out.flush()?;
         }
@@ -158,7 +181,7 @@ pub(super) async fn preflight(
         .iter()
         .map(|m| {
             let lint = to_apply.contains(&(m.version_str().to_string(), m.name.clone()));
-            migration_unit(m, lint)
+            migration_unit(m, lint, false)
         })
         .collect();
     let linter = linter(config)?;
@@ -245,6 +268,7 @@ async fn project_units(
     config: &Config,
     all: bool,
     server_version: &mut Option<u32>,
+    keep: bool,
 ) -> Result<Vec<Unit>> {
     let migrations = strata::source::load_dir(&config.dir, config.layout)?;
     let pending: Option<HashSet<(String, String)>> = if all || config.database_url.is_none() {
@@ -278,12 +302,13 @@ async fn project_units(
             let lint = pending
                 .as_ref()
                 .is_none_or(|p| p.contains(&(m.version_str().to_string(), m.name.clone())));
-            migration_unit(m, lint)
+            migration_unit(m, lint, keep)
         })
         .collect())
 }
 
-fn migration_unit(m: &Migration, lint: bool) -> Unit {
+/// `keep`: the unit holds a copy of the migration (for `--measure`).
+fn migration_unit(m: &Migration, lint: bool, keep: bool) -> Unit {
     Unit {
         file: m
             .path()
@@ -291,16 +316,19 @@ fn migration_unit(m: &Migration, lint: bool) -> Unit {
             .unwrap_or_else(|| m.label()),
         sql: m.up.sql.clone(),
         line_offset: m.up.line_offset,
-        mode: m.up.transaction,
+        // As the run will: a file that cannot run in a transaction, or that controls its own,
+        // runs statement by statement.
+        mode: strata::effective_transaction(&m.up, strata::Dialect::Postgres),
         lint,
         fresh: false,
+        migration: keep.then(|| m.clone()),
     }
 }
 
 /// The files and directories given. A file of the project's migrations is linted after
 /// learning from the migrations before it; a directory of migrations is linted as a sequence;
 /// any other file (or a directory of files that are not migrations) is linted on its own.
-fn path_units(config: &Config, paths: &[PathBuf]) -> Result<Vec<Unit>> {
+fn path_units(config: &Config, paths: &[PathBuf], keep: bool) -> Result<Vec<Unit>> {
     let project = strata::source::load_dir(&config.dir, config.layout).unwrap_or_default();
     let canonical = |p: &Path| std::fs::canonicalize(p).ok();
     let project_paths: Vec<Option<PathBuf>> = project
@@ -314,7 +342,7 @@ fn path_units(config: &Config, paths: &[PathBuf]) -> Result<Vec<Unit>> {
             match strata::source::load_dir(path, strata::source::Layout::Auto) {
                 Ok(ms) => {
                     for (k, m) in ms.iter().enumerate() {
-                        let mut unit = migration_unit(m, true);
+                        let mut unit = migration_unit(m, true, keep);
                         unit.fresh = k == 0;
                         others.push(unit);
                     }
@@ -332,7 +360,7 @@ fn path_units(config: &Config, paths: &[PathBuf]) -> Result<Vec<Unit>> {
     let mut units = Vec::new();
     if let Some(last) = chosen.iter().rposition(|&c| c) {
         for (i, m) in project.iter().enumerate().take(last + 1) {
-            units.push(migration_unit(m, chosen[i]));
+            units.push(migration_unit(m, chosen[i], keep));
         }
         units[0].fresh = true;
     }
@@ -378,7 +406,79 @@ fn file_unit(path: &Path) -> Result<Unit> {
         },
         lint: true,
         fresh: true,
+        migration: None,
     })
+}
+
+/// `--measure`: each sequence of units (a project's migrations, a directory of migrations, a
+/// file on its own) in a scratch database of its own on `server`, where the units linted are
+/// measured after the ones before them are applied.
+async fn measure_units(config: &Config, server: &str, units: &[Unit]) -> Result<Vec<Measured>> {
+    let mut starts: Vec<usize> = (0..units.len())
+        .filter(|&i| i == 0 || units[i].fresh)
+        .collect();
+    starts.push(units.len());
+    let lint_count = units.iter().filter(|u| u.lint).count();
+    if lint_count > 0 && config.format == Format::Text && !config.quiet {
+        eprintln!(
+            "measuring {lint_count} file(s) in a scratch database on {}",
+            strata::redact_url(server)
+        );
+    }
+    let mut out = Vec::new();
+    for range in starts.windows(2) {
+        let (start, end) = (range[0], range[1]);
+        let sequence = &units[start..end];
+        let linted: Vec<usize> = (0..sequence.len()).filter(|&i| sequence[i].lint).collect();
+        if linted.is_empty() {
+            continue;
+        }
+        let migrations: Option<Vec<Migration>> =
+            sequence.iter().map(|u| u.migration.clone()).collect();
+        match migrations {
+            Some(migrations) => {
+                let found = strata::measure::measure(
+                    server,
+                    &migrations,
+                    &linted,
+                    &connect_options(config),
+                )
+                .await
+                .with_context(|| {
+                    format!(
+                        "strata lint --measure: cannot measure {} in a scratch database on {}",
+                        sequence[linted[0]].file,
+                        strata::redact_url(server)
+                    )
+                })?;
+                out.extend(found.into_iter().map(|m| Measured {
+                    source: start + m.index,
+                    script: m.outcome.map_err(|e| e.to_string()),
+                }));
+            }
+            None => {
+                for i in linted {
+                    let unit = &sequence[i];
+                    let script = Script::new(unit.sql.clone(), None, unit.line_offset)
+                        .with_transaction(unit.mode);
+                    let found = strata::measure::measure_script(server, &script)
+                        .await
+                        .with_context(|| {
+                            format!(
+                                "strata lint --measure: cannot measure {} in a scratch database on {}",
+                                unit.file,
+                                strata::redact_url(server)
+                            )
+                        })?;
+                    out.push(Measured {
+                        source: start + i,
+                        script: Ok(found),
+                    });
+                }
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Asks glibc's allocator to keep freed memory instead of returning it to the kernel.

@@ -67,7 +67,12 @@ pub async fn run(cli: Cli) -> Result<i32> {
             all,
             pg_version,
             fail_on,
-        } => lint::run(&config, &paths, all, pg_version, fail_on).await,
+            measure,
+            shadow_url,
+        } => {
+            let measure = measure.then_some(shadow_url);
+            lint::run(&config, &paths, all, pg_version, fail_on, measure).await
+        }
         Command::Baseline { version, reason } => {
             baseline::run(&config, &parse_version(&version)?, reason.as_deref()).await
         }

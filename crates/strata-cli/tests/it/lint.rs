@@ -253,3 +253,195 @@ fn up_refuses_error_findings_on_postgres_unless_allowed() {
     );
     strata(&db, &["up"]).ok();
 }
+
+/// A project with findings of every level, including one in a code frame of several lines.
+fn findings_project() -> tempfile::TempDir {
+    project(&[
+        (
+            "0001_users.sql",
+            "CREATE TABLE users (id serial PRIMARY KEY, email varchar(100), created timestamp);\n",
+        ),
+        (
+            "0002_email.sql",
+            "SET lock_timeout = '5s';\nCREATE INDEX users_email ON users (email);\nALTER TABLE users\n  ALTER COLUMN email TYPE int USING 0;\nCREATE INDEX CONCURRENTLY users_created ON users (created);\n",
+        ),
+    ])
+}
+
+#[test]
+fn text_json_and_github_output_snapshots() {
+    let root = findings_project();
+    let run = lint(root.path(), &[]).code(1);
+    insta::assert_snapshot!("lint_text", run.transcript(root.path()));
+    let run = lint(root.path(), &["--format", "json"]).code(1);
+    assert!(
+        run.json().get("measurements").is_none(),
+        "no measurements without --measure"
+    );
+    insta::assert_snapshot!("lint_json", run.transcript(root.path()));
+    let run = lint(root.path(), &["--format", "github"]).code(1);
+    insta::assert_snapshot!("lint_github", run.transcript(root.path()));
+}
+
+/// A run's transcript with what changes from run to run replaced: the temp directory, the
+/// server's version, the test database's URL.
+fn measured_transcript(db: &TestDb, run: &Run) -> String {
+    let mut text = run.transcript(db.dir());
+    text = text.replace(&strata::redact_url(db.url()), "[URL]");
+    for prefix in ["PostgreSQL ", "\"server_version\": \""] {
+        let mut out = String::new();
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find(prefix) {
+            out.push_str(&rest[..at + prefix.len()]);
+            rest = &rest[at + prefix.len()..];
+            let version = rest.len()
+                - rest
+                    .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.')
+                    .len();
+            if version > 0 {
+                out.push_str("[VERSION]");
+                rest = &rest[version..];
+            }
+        }
+        out.push_str(rest);
+        text = out;
+    }
+    text
+}
+
+/// The measurements of a JSON run as `(line, status, locks as "mode relation", rewrites)`.
+fn measurements(run: &Run) -> Vec<(u64, String, Vec<String>, Vec<String>)> {
+    run.json()["measurements"]
+        .as_array()
+        .expect("measurements is an array")
+        .iter()
+        .map(|m| {
+            let strings = |key: &str, f: &dyn Fn(&serde_json::Value) -> String| {
+                m[key].as_array().unwrap().iter().map(f).collect::<Vec<_>>()
+            };
+            (
+                m["line"].as_u64().unwrap_or(0),
+                m["status"].as_str().unwrap().to_string(),
+                strings("locks", &|l| {
+                    format!(
+                        "{} {}",
+                        l["mode"].as_str().unwrap(),
+                        l["relation"].as_str().unwrap()
+                    )
+                }),
+                strings("rewrites", &|r| r["relation"].as_str().unwrap().to_string()),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn measure_shows_the_locks_and_rewrites_postgres_took() {
+    let db = TestDb::new(Engine::Postgres);
+    write(
+        &db,
+        "0001_init.sql",
+        "CREATE TABLE t (id bigint PRIMARY KEY, c int);\nCREATE TABLE u (id bigint, c int);\nCREATE TABLE w (id bigint);\nINSERT INTO t SELECT g, g FROM generate_series(1, 1000) g;\n",
+    );
+    strata(&db, &["up"]).ok();
+    write(
+        &db,
+        "0002_change.sql",
+        "SET lock_timeout = '5s';\nALTER TABLE t ALTER COLUMN c TYPE bigint;\nCREATE INDEX u_c ON u (c);\nALTER TABLE w ADD COLUMN x int;\n",
+    );
+    write(
+        &db,
+        "0003_index.sql",
+        "-- strata:no-transaction\nCREATE INDEX CONCURRENTLY w_x ON w (x);\n",
+    );
+    let run = strata(&db, &["lint", "--measure", "--fail-on", "error"]).ok();
+    insta::assert_snapshot!("measure_text", measured_transcript(&db, &run));
+    let run = strata(&db, &["lint", "--measure", "--format", "json"]).code(1);
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        measurements(&run),
+        [
+            (1, "measured".into(), s(&[]), s(&[])),
+            (
+                2,
+                "measured".into(),
+                s(&[
+                    "AccessExclusiveLock public.t",
+                    "ShareLock public.t",
+                    "AccessExclusiveLock public.t_pkey"
+                ]),
+                s(&["public.t", "public.t_pkey"])
+            ),
+            (3, "measured".into(), s(&["ShareLock public.u"]), s(&[])),
+            (
+                4,
+                "measured".into(),
+                s(&["AccessExclusiveLock public.w"]),
+                s(&[])
+            ),
+            (2, "not-measured".into(), s(&[]), s(&[])),
+        ]
+    );
+    // The findings are those of a run without --measure.
+    let plain = strata(&db, &["lint", "--format", "json"]).code(1);
+    assert_eq!(run.json()["findings"], plain.json()["findings"]);
+    let run = strata(&db, &["lint", "--measure", "--format", "github"]).code(1);
+    assert!(
+        run.stdout.contains("::notice file=migrations/0002_change.sql,line=2,col=1,title=strata lint --measure::ALTER TABLE t ALTER COLUMN c TYPE bigint: took AccessExclusiveLock on public.t, public.t_pkey; ShareLock on public.t; rewrote public.t, index public.t_pkey"),
+        "{}",
+        run.stdout
+    );
+    // Nothing ran for real.
+    assert_eq!(versions(&db), applied(&["0001"]));
+    assert_eq!(
+        db.query_strings(
+            "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 't'::regclass AND attname = 'c'"
+        ),
+        ["integer"]
+    );
+    assert_eq!(user_tables(&db), ["t", "u", "w"]);
+    assert!(db.indexes().is_empty(), "{:?}", db.indexes());
+}
+
+#[test]
+fn measure_reports_failures_and_stops_at_a_migration_that_cannot_apply() {
+    let db = TestDb::new(Engine::Postgres);
+    write(&db, "0001_init.sql", "CREATE TABLE t (id bigint);\n");
+    write(
+        &db,
+        "0002_bad.sql",
+        "ALTER TABLE t ADD COLUMN a int;\nUPDATE missing SET a = 1 WHERE a = 0;\nCREATE INDEX t_a ON t (a);\n",
+    );
+    write(&db, "0003_next.sql", "ALTER TABLE t ADD COLUMN b int;\n");
+    let run = strata(&db, &["lint", "--measure", "--fail-on", "never"]).ok();
+    insta::assert_snapshot!("measure_failures", measured_transcript(&db, &run));
+    let run = strata(&db, &["lint", "--measure", "--format", "json"]).code(1);
+    let m = &run.json()["measurements"];
+    assert_eq!(m[2]["status"], "failed");
+    assert_eq!(m[2]["error"]["code"], "42P01");
+    assert_eq!(
+        (
+            m[2]["error"]["line"].as_u64(),
+            m[2]["error"]["column"].as_u64()
+        ),
+        (Some(2), Some(8))
+    );
+    // The statement after the failure is measured without it.
+    assert_eq!(m[3]["locks"][0]["mode"], "ShareLock");
+    assert_eq!(m[4]["file"], "migrations/0003_next.sql");
+    assert_eq!(m[4]["reason"]["kind"], "earlier-migration-failed");
+    assert!(versions(&db).is_empty());
+}
+
+#[test]
+fn measure_needs_a_postgres_server() {
+    let db = TestDb::new(Engine::Sqlite);
+    write(&db, "0001_t.sql", "CREATE TABLE t (id bigint);\n");
+    strata(&db, &["lint", "--measure"])
+        .code(2)
+        .says(&["measuring locks needs a PostgreSQL server", "--shadow-url"]);
+    let root = project(&[("0001_t.sql", "CREATE TABLE t (id bigint);\n")]);
+    lint(root.path(), &["--measure"])
+        .code(2)
+        .says(&["a scratch database is needed", "--shadow-url"]);
+}
