@@ -173,7 +173,8 @@ async fn measure_runs_statements_after_the_ones_they_depend_on() {
 #[tokio::test]
 async fn measure_reports_a_failure_and_goes_on_without_it() {
     let db = database();
-    let sql = "ALTER TABLE t ADD COLUMN a int;\nUPDATE missing SET a = 1;\nCREATE INDEX t_a ON t (a);\n";
+    let sql =
+        "ALTER TABLE t ADD COLUMN a int;\nUPDATE missing SET a = 1;\nCREATE INDEX t_a ON t (a);\n";
     let measured = measure(&db, sql).await;
     let Outcome::Failed(e) = &measured[1].outcome else {
         panic!("{:?}", measured[1]);
@@ -224,4 +225,23 @@ async fn measure_leaves_out_catalogs_temporary_tables_and_new_relations() {
         let o = observed(m);
         assert!(o.locks.is_empty() && o.rewrites.is_empty(), "{o:?}");
     }
+}
+
+#[tokio::test]
+async fn measure_reports_what_the_server_refuses_in_a_transaction_block_as_not_measured() {
+    let db = database();
+    // SQLSTATE 25001 from the server itself (here: the measuring transaction has run queries
+    // before it), as ALTER TYPE ... ADD VALUE gives before PostgreSQL 12.
+    let sql = "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE;\nALTER TABLE t ADD COLUMN a int;\n";
+    let measured = measure(&db, sql).await;
+    assert!(
+        matches!(
+            &measured[0].outcome,
+            Outcome::NotMeasured(NotMeasured::CannotRunInTransaction { what, replayed: false })
+                if what.contains("before any query")
+        ),
+        "{:?}",
+        measured[0]
+    );
+    assert_eq!(observed(&measured[1]).locks[0].mode, "AccessExclusiveLock");
 }
