@@ -59,9 +59,9 @@ pub(crate) struct FileState {
     pub enum_values: Vec<(String, String, u32)>,
     /// The first blocking DDL on an existing table in the current transaction.
     pub tx_ddl: Option<(u32, Blocking)>,
-    /// Every write-blocking lock taken on an existing table inside a transaction block so
-    /// far: transaction, lock.
-    pub tx_locks: Vec<(u32, Blocking)>,
+    /// The write-blocking locks taken on existing tables in the current transaction block:
+    /// the transaction, and table key -> the first such lock.
+    pub tx_locks: (u32, HashMap<String, Blocking>),
     /// The first backfill of an existing table in the current transaction: its table.
     pub tx_backfill: Option<(u32, String)>,
     /// `ENABLE ROW LEVEL SECURITY`: table key, name, item, span.
@@ -100,10 +100,13 @@ impl FileState {
                 self.blocking_seen = true;
             }
             if self.in_tx {
-                if self.tx_locks.last().is_some_and(|(tx, _)| *tx != self.tx) {
-                    self.tx_locks.clear();
+                if self.tx_locks.0 != self.tx {
+                    self.tx_locks = (self.tx, HashMap::new());
                 }
-                self.tx_locks.push((self.tx, b.clone()));
+                self.tx_locks
+                    .1
+                    .entry(b.key.clone())
+                    .or_insert_with(|| b.clone());
             }
             if self.in_tx && self.tx_ddl.as_ref().is_none_or(|(tx, _)| *tx != self.tx) {
                 self.tx_ddl = Some((self.tx, b));

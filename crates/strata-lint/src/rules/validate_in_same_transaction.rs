@@ -38,12 +38,9 @@ impl Rule for ValidateInSameTransaction {
                 .not_valid
                 .iter()
                 .any(|(t, name, tx)| *t == table && *name == cmd.name && *tx == scope.file.tx);
-            let held = scope
-                .file
-                .tx_locks
-                .iter()
-                .find(|(tx, b)| *tx == scope.file.tx && b.key == table);
-            if let (false, Some((_, b))) = (same, held) {
+            let (tx, locks) = &scope.file.tx_locks;
+            let held = locks.get(&table).filter(|_| *tx == scope.file.tx);
+            if let (false, Some(b)) = (same, held) {
                 out.push(
                     Violation::new(
                         &META,
