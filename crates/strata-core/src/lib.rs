@@ -26,7 +26,8 @@ pub use driver::{ApplyFailure, Capabilities, Driver, DriverError, DriverErrorKin
 pub use error::{ExecuteError, MigrationFailure, PlanError, Problem, SourceError, SourceErrorKind};
 pub use event::{Event, EventSink, NoEvents};
 pub use executor::{
-    check_scripts, effective_transaction, Executor, ExecutorOptions, Repair, RepairAction,
+    check_scripts, effective_transaction, script_notes, Executor, ExecutorOptions, Repair,
+    RepairAction,
 };
 pub use history::{HistoryChange, HistoryRow, RowKey};
 pub use migration::{Migration, MigrationKind, Origin, Script, Timeouts, TransactionMode};

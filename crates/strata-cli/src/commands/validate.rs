@@ -10,6 +10,9 @@ use strata::{Executor, MigrationState};
 
 pub async fn run(config: &Config) -> Result<i32> {
     let mut problems: Vec<serde_json::Value> = Vec::new();
+    // Warnings: valid files that run differently than one may expect (no statements, their
+    // own transaction control). They do not change the exit code.
+    let mut warnings: Vec<strata::Problem> = Vec::new();
     let mut count = 0;
     match strata::source::load_dir(&config.dir, config.layout) {
         Err(e) if e.kind == strata::SourceErrorKind::Io => return Err(e.into()),
@@ -26,6 +29,7 @@ pub async fn run(config: &Config) -> Result<i32> {
         Ok(migrations) => {
             count = migrations.len();
             let dialect = super::dialect_of(config.database_url.as_deref());
+            warnings = strata::script_notes(&migrations, dialect);
             for e in strata::check_scripts(&migrations, dialect) {
                 let (location, help) = match &e {
                     strata::ExecuteError::Preflight { location, help, .. } => {
@@ -68,9 +72,15 @@ pub async fn run(config: &Config) -> Result<i32> {
             "valid": problems.is_empty(),
             "migrations": count,
             "problems": problems,
+            "warnings": warnings.iter().map(|w| serde_json::json!({
+                "message": w.to_string(), "help": w.help(), "detail": w,
+            })).collect::<Vec<_>>(),
         }))?,
         Format::Text | Format::Github => {
             let mut out = std::io::stdout().lock();
+            for w in &warnings {
+                writeln!(out, "warning: {w}")?;
+            }
             if problems.is_empty() {
                 writeln!(
                     out,

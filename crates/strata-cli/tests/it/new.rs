@@ -64,18 +64,28 @@ fn an_empty_directory_gets_a_timestamped_pair_and_text_output() {
         lines[1],
         format!("created migrations/{version}_init.down.sql")
     );
-    // A new migration is empty, and an empty migration is refused until it is written.
+    // A new migration holds only the template line, and is refused until it is written.
     strata(&db, &["up"])
         .code(2)
-        .says(&["the up script has no statements"]);
+        .says(&["the up script is still the template `strata new` wrote"]);
     assert!(db.tables().is_empty());
+    // Once written, even as a comment saying it does nothing, it applies.
+    let up = format!("migrations/{version}_init.up.sql");
+    std::fs::write(
+        db.dir().join(&up),
+        "-- nothing to do: kept for the history\n",
+    )
+    .unwrap();
+    strata(&db, &["up"])
+        .ok()
+        .says(&["has no statements; it will be recorded as applied without running anything"]);
 }
 
 #[test]
 fn single_files_with_and_without_dbmate_sections() {
     let (db, created) = new(&[("0001_a.sql", "SELECT 1;\n")], "b");
     assert_eq!(created, ["migrations/0002_b.sql"]);
-    assert_eq!(read(&db, &created[0]), "");
+    assert_eq!(read(&db, &created[0]), TEMPLATE);
 
     let dbmate = "-- migrate:up\nSELECT 1;\n-- migrate:down\nSELECT 1;\n";
     let (db, created) = new(&[("20240101000000_a.sql", dbmate)], "b");
@@ -88,11 +98,18 @@ fn single_files_with_and_without_dbmate_sections() {
     );
     assert_eq!(rest, "b.sql");
     let text = read(&db, &created[0]);
-    assert!(
-        text.contains("-- migrate:up") && text.contains("-- migrate:down"),
-        "{text}"
+    assert_eq!(
+        text,
+        format!("-- migrate:up\n{TEMPLATE}\n-- migrate:down\n\n")
     );
+    strata(&db, &["validate"])
+        .code(1)
+        .says(&["still the template `strata new` wrote"]);
 }
+
+/// The up script `strata new` writes.
+const TEMPLATE: &str =
+    "-- Write the migration here. strata refuses to apply it while this line is all it holds.\n";
 
 #[test]
 fn diesel_directories() {

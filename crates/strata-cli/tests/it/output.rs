@@ -228,8 +228,12 @@ fn source_errors() {
             &[("0001_a.up.sql", b"SELECT 1;\nSELECT '\xc3';\n")],
         ),
         (
+            // Still the template `strata new` wrote.
             "source_empty_up",
-            &[("0001_a.up.sql", b"\n-- nothing yet\n")],
+            &[(
+                "0001_a.up.sql",
+                b"-- Write the migration here. strata refuses to apply it while this line is all it holds.\n",
+            )],
         ),
         (
             "source_unknown_directive",
@@ -247,6 +251,29 @@ fn source_errors() {
             transcript(&db, &["validate", "--format", "json"])
         );
     }
+}
+
+#[test]
+fn migrations_without_statements_or_with_their_own_transaction_control() {
+    let db = db();
+    table_pair(&db, "0001_a", "a");
+    // golang-migrate and sqlx apply a comment-only file, recording it as applied.
+    write(&db, "0002_noop.up.sql", "-- Replaced by 0003\n");
+    // Statements before its own BEGIN ... COMMIT: it runs as written.
+    write(
+        &db,
+        "0003_own.up.sql",
+        "CREATE TABLE b (id INTEGER);\nBEGIN;\nINSERT INTO b VALUES (1);\nCOMMIT;\n",
+    );
+    insta::assert_snapshot!("own_tx_validate", transcript(&db, &["validate"]));
+    insta::assert_snapshot!(
+        "own_tx_single_transaction",
+        transcript(&db, &["up", "--single-transaction"])
+    );
+    insta::assert_snapshot!("own_tx_dry_run", transcript(&db, &["up", "--dry-run"]));
+    insta::assert_snapshot!("own_tx_up", transcript(&db, &["up"]));
+    insta::assert_snapshot!("own_tx_status", transcript(&db, &["status"]));
+    assert_eq!(db.query_strings("SELECT count(*) FROM b"), ["1"]);
 }
 
 #[test]

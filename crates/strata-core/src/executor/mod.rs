@@ -5,7 +5,7 @@ mod noop;
 mod preflight;
 mod verify;
 
-pub use preflight::{check_scripts, effective_transaction};
+pub use preflight::{check_scripts, effective_transaction, script_notes};
 
 pub use admin::{Repair, RepairAction};
 
@@ -144,7 +144,7 @@ impl<'a> Executor<'a> {
                     .map(|s| result_of(s, StepOutcome::NotRun))
                     .collect();
                 let dialect = self.driver.capabilities().dialect;
-                let checked = preflight::prepare(&mut p.steps, dialect, policy.single_transaction)
+                let checked = preflight::prepare(&mut p, dialect, policy.single_transaction)
                     .and_then(|_| self.checks(&p.steps, dialect));
                 match checked {
                     Ok(checks) => {
@@ -228,7 +228,7 @@ impl<'a> Executor<'a> {
         let applied = self.driver.read_history().await?;
         let mut plan = plan(local, &applied, target, policy)?;
         let dialect = self.driver.capabilities().dialect;
-        let prepared = preflight::prepare(&mut plan.steps, dialect, policy.single_transaction)?;
+        let prepared = preflight::prepare(&mut plan, dialect, policy.single_transaction)?;
         let checks = self.checks(&plan.steps, dialect)?;
         if !plan.steps.is_empty() {
             self.driver.ensure_history().await?;

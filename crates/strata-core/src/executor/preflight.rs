@@ -1,6 +1,6 @@
 //! Checks every step's statements before anything runs.
 
-use crate::{Dialect, ExecuteError, Step, TransactionMode};
+use crate::{Action, Dialect, ExecuteError, Plan, Problem, Step, TransactionMode};
 use std::ops::Range;
 use strata_sql::StatementKind;
 
@@ -17,28 +17,43 @@ impl Prepared {
     }
 }
 
-/// Splits each step's script and refuses, before anything runs, a script that cannot be split,
-/// a statement that cannot run inside a transaction in a transactional script, and transaction
-/// control inside a transactional script (a `BEGIN; ... COMMIT;` wrapper around the whole file
-/// is accepted and left out: strata's own transaction takes its place).
+/// Splits each step's script and refuses, before anything runs, a script that cannot be split
+/// and a statement that cannot run inside a transaction in a transactional script. A `BEGIN;
+/// ... COMMIT;` wrapper around the whole file is accepted and left out: strata's own
+/// transaction takes its place.
 ///
 /// A transactional script made only of statements that cannot run inside a transaction (a file
 /// holding just `CREATE INDEX CONCURRENTLY ...`, as golang-migrate and Flyway projects write
 /// them without any directive, and as those tools run them) is not refused: its step is switched
 /// to [`TransactionMode::None`] and runs statement by statement, like a `no-transaction` one.
-/// Not within `--single-transaction` (`single`), where nothing may run outside the transaction.
+/// So is a script with transaction control other than such a wrapper (a `COMMIT` in the middle,
+/// statements before its `BEGIN`), which golang-migrate, sqlx and dbmate send as written: it
+/// runs as written, and a [`Problem::OwnTransactionControl`] warning names the statement.
+/// Neither within `--single-transaction` (`single`), where nothing may run outside the
+/// transaction: both are refused there.
+///
+/// Applying an up script without statements gets a [`Problem::NoStatements`] warning. Warnings
+/// go to [`Plan::warnings`].
 pub(crate) fn prepare(
-    steps: &mut [Step],
+    plan: &mut Plan,
     dialect: Dialect,
     single: bool,
 ) -> Result<Vec<Prepared>, ExecuteError> {
+    let Plan {
+        steps, warnings, ..
+    } = plan;
     steps
         .iter_mut()
-        .map(|s| prepare_one(s, dialect, single))
+        .map(|s| prepare_one(s, dialect, single, warnings))
         .collect()
 }
 
-fn prepare_one(step: &mut Step, dialect: Dialect, single: bool) -> Result<Prepared, ExecuteError> {
+fn prepare_one(
+    step: &mut Step,
+    dialect: Dialect,
+    single: bool,
+    notes: &mut Vec<Problem>,
+) -> Result<Prepared, ExecuteError> {
     let script = &step.script;
     let statements = strata_sql::split(&script.sql, dialect).map_err(|e| {
         let mut location = script.locate(0);
@@ -56,6 +71,17 @@ fn prepare_one(step: &mut Step, dialect: Dialect, single: bool) -> Result<Prepar
             help: "close it (a quote, dollar quote or comment runs to the end of the file)".into(),
         }
     })?;
+    if statements.is_empty() && step.action != Action::Revert {
+        notes.push(Problem::NoStatements {
+            version: step
+                .version
+                .as_ref()
+                .map(|v| v.as_str().to_string())
+                .unwrap_or_default(),
+            name: step.name.clone(),
+            path: script.path.clone(),
+        });
+    }
     let file = script
         .path
         .as_ref()
@@ -74,17 +100,34 @@ fn prepare_one(step: &mut Step, dialect: Dialect, single: bool) -> Result<Prepar
             StatementKind::Commit => "COMMIT",
             _ => "ROLLBACK",
         };
-        return Err(ExecuteError::Preflight {
-            location: script.locate(st.span.start),
-            message: format!(
-                "{what} inside a migration that runs in a transaction: strata wraps each migration in its own transaction"
-            ),
-            help: format!(
-                "remove the transaction control from {file}, or add `-- strata:no-transaction` as its first line to run its statements one by one as written"
-            ),
+        let location = script.locate(st.span.start);
+        if single {
+            return Err(ExecuteError::Preflight {
+                location,
+                message: format!(
+                    "{what}: {} controls its own transaction, so it cannot run inside the one transaction --single-transaction asked for",
+                    step.label()
+                ),
+                help: "run without --single-transaction, or apply up to the version before it first".into(),
+            });
+        }
+        notes.push(Problem::OwnTransactionControl {
+            version: step
+                .version
+                .as_ref()
+                .map(|v| v.as_str().to_string())
+                .unwrap_or_default(),
+            name: step.name.clone(),
+            location,
+            statement: what.to_string(),
+        });
+        step.script.transaction = TransactionMode::None;
+        return Ok(Prepared {
+            statements: statements.into_iter().map(|s| s.span).collect(),
         });
     }
-    if !single && only_statements_without_transaction(&script.sql, &statements, dialect) {
+    let only_outside = only_statements_without_transaction(&script.sql, &statements, dialect);
+    if !single && only_outside {
         step.script.transaction = TransactionMode::None;
         return Ok(Prepared {
             statements: statements.into_iter().map(|s| s.span).collect(),
@@ -93,12 +136,25 @@ fn prepare_one(step: &mut Step, dialect: Dialect, single: bool) -> Result<Prepar
     let body = &statements[unwrapped.body];
     for st in body {
         if let Some(reason) = strata_sql::requires_no_transaction(st.text(&script.sql), dialect) {
-            return Err(ExecuteError::Preflight {
-                location: script.locate(st.span.start),
-                message: format!("{reason}, but {} runs in a transaction", step.label()),
-                help: format!(
+            // Within --single-transaction, a directive would not help: say so at once.
+            let help = match (single, only_outside) {
+                (false, _) => format!(
                     "add `-- strata:no-transaction` as the first line of {file} (its statements then run one by one, and a failure can be resumed)"
                 ),
+                (true, true) => "run without --single-transaction, or apply up to the version before it first".into(),
+                (true, false) => format!(
+                    "run without --single-transaction, and add `-- strata:no-transaction` as the first line of {file}; or apply up to the version before it first"
+                ),
+            };
+            let message = if single {
+                format!("{reason}, so {} cannot run inside a transaction, but --single-transaction was asked for", step.label())
+            } else {
+                format!("{reason}, but {} runs in a transaction", step.label())
+            };
+            return Err(ExecuteError::Preflight {
+                location: script.locate(st.span.start),
+                message,
+                help,
             });
         }
     }
@@ -134,7 +190,8 @@ pub fn effective_transaction(script: &crate::Script, dialect: Dialect) -> Transa
     }
     match strata_sql::split(&script.sql, dialect) {
         Ok(statements)
-            if only_statements_without_transaction(&script.sql, &statements, dialect) =>
+            if only_statements_without_transaction(&script.sql, &statements, dialect)
+                || strata_sql::unwrap_transaction(&statements).stray.is_some() =>
         {
             TransactionMode::None
         }
@@ -171,7 +228,23 @@ pub(crate) fn open_transaction(texts: &[&str], failed: usize, dialect: Dialect) 
 /// each must split, and a transactional script must not hold statements that cannot run in a
 /// transaction. Returns every problem found, in migration order (`strata validate`).
 pub fn check_scripts(migrations: &[crate::Migration], dialect: Dialect) -> Vec<ExecuteError> {
+    check_all(migrations, dialect).0
+}
+
+/// The warnings a run applying every script of `migrations` would give (`strata validate`): up
+/// scripts without statements ([`Problem::NoStatements`]) and scripts that control their own
+/// transaction and so run without strata's ([`Problem::OwnTransactionControl`]), in migration
+/// order.
+pub fn script_notes(migrations: &[crate::Migration], dialect: Dialect) -> Vec<Problem> {
+    check_all(migrations, dialect).1
+}
+
+fn check_all(
+    migrations: &[crate::Migration],
+    dialect: Dialect,
+) -> (Vec<ExecuteError>, Vec<Problem>) {
     let mut problems = Vec::new();
+    let mut notes = Vec::new();
     for m in migrations {
         let scripts = std::iter::once((crate::Action::Apply, &m.up))
             .chain(m.down.iter().map(|d| (crate::Action::Revert, d)));
@@ -185,12 +258,12 @@ pub fn check_scripts(migrations: &[crate::Migration], dialect: Dialect) -> Vec<E
                 migration: None,
                 applied: None,
             };
-            if let Err(e) = prepare_one(&mut step, dialect, false) {
+            if let Err(e) = prepare_one(&mut step, dialect, false, &mut notes) {
                 problems.push(e);
             }
         }
     }
-    problems
+    (problems, notes)
 }
 
 #[cfg(test)]
@@ -254,5 +327,156 @@ mod tests {
         assert_eq!(effective_transaction(&vacuum, Dialect::Sqlite), Outside);
         let cic = Script::new("CREATE INDEX CONCURRENTLY i ON t (a);", None, 0);
         assert_eq!(effective_transaction(&cic, Dialect::Sqlite), Transactional);
+    }
+
+    fn migration(version: &str, sql: &str) -> crate::Migration {
+        let path = std::path::PathBuf::from(format!("m/{version}_x.up.sql"));
+        crate::Migration::versioned(
+            crate::Version::parse(version).unwrap(),
+            "x",
+            Script::new(sql, Some(path), 0),
+        )
+    }
+
+    fn step(sql: &str) -> Step {
+        let m = migration("7", sql);
+        Step {
+            action: Action::Apply,
+            version: m.version.clone(),
+            name: m.name.clone(),
+            kind: m.kind,
+            script: m.up.clone(),
+            migration: None,
+            applied: None,
+        }
+    }
+
+    #[test]
+    fn own_transaction_control_runs_as_written_with_a_warning() {
+        use TransactionMode::{None as Outside, Transactional};
+        for (sql, line, what) in [
+            // golang-migrate's idiom: commit so the new enum value can be used.
+            (
+                "ALTER TYPE mood ADD VALUE 'b';\nCOMMIT;\nUPDATE t SET m = 'b';\n",
+                2,
+                "COMMIT",
+            ),
+            // A setting before the transaction.
+            (
+                "SET statement_timeout = 0;\nBEGIN;\nALTER TABLE t ADD c int;\nCOMMIT;\n",
+                2,
+                "BEGIN",
+            ),
+            (
+                "BEGIN; SELECT 1; COMMIT;\nBEGIN; SELECT 2; COMMIT;",
+                1,
+                "COMMIT",
+            ),
+        ] {
+            assert_eq!(mode(sql), Outside, "{sql}");
+            let mut s = step(sql);
+            let mut notes = Vec::new();
+            let prepared = prepare_one(&mut s, Dialect::Postgres, false, &mut notes).unwrap();
+            assert_eq!(s.transaction(), Outside, "{sql}");
+            // Every statement runs, the transaction control included.
+            let all = strata_sql::split(sql, Dialect::Postgres).unwrap().len();
+            assert_eq!(prepared.statements.len(), all, "{sql}");
+            match &notes[..] {
+                [Problem::OwnTransactionControl {
+                    location,
+                    statement,
+                    ..
+                }] => {
+                    assert!(
+                        location.starts_with(&format!("m/7_x.up.sql:{line}:")),
+                        "{location}"
+                    );
+                    assert_eq!(statement, what);
+                }
+                other => panic!("{sql}: {other:?}"),
+            }
+            let shown = notes[0].to_string();
+            assert!(shown.contains("statement by statement"), "{shown}");
+            // Within --single-transaction it is refused, with the advice that works.
+            let Err(err) = prepare_one(&mut step(sql), Dialect::Postgres, true, &mut Vec::new())
+            else {
+                panic!("{sql}: not refused")
+            };
+            let ExecuteError::Preflight { help, .. } = &err else {
+                panic!("{err:?}")
+            };
+            assert!(
+                help.starts_with("run without --single-transaction"),
+                "{help}"
+            );
+        }
+        // A plain wrapper is still unwrapped into strata's own transaction, without a note.
+        let sql = "BEGIN;\nCREATE TABLE t (a int);\nCOMMIT;\n";
+        let mut s = step(sql);
+        let mut notes = Vec::new();
+        let prepared = prepare_one(&mut s, Dialect::Postgres, false, &mut notes).unwrap();
+        assert_eq!(
+            (s.transaction(), prepared.statements.len()),
+            (Transactional, 1)
+        );
+        assert!(notes.is_empty());
+    }
+
+    #[test]
+    fn single_transaction_refuses_with_the_advice_that_works() {
+        // Only statements that need no transaction: no directive would help.
+        let Err(err) = prepare_one(
+            &mut step("DROP INDEX CONCURRENTLY i;"),
+            Dialect::Postgres,
+            true,
+            &mut Vec::new(),
+        ) else {
+            panic!("not refused")
+        };
+        let ExecuteError::Preflight { message, help, .. } = &err else {
+            panic!("{err:?}")
+        };
+        assert!(
+            message.contains("--single-transaction was asked for"),
+            "{message}"
+        );
+        assert_eq!(
+            help,
+            "run without --single-transaction, or apply up to the version before it first"
+        );
+        assert!(!help.contains("strata:no-transaction"));
+        // Mixed: both are needed.
+        let Err(err) = prepare_one(
+            &mut step("CREATE TABLE t (a int);\nCREATE INDEX CONCURRENTLY i ON t (a);"),
+            Dialect::Postgres,
+            true,
+            &mut Vec::new(),
+        ) else {
+            panic!("not refused")
+        };
+        let ExecuteError::Preflight { help, .. } = &err else {
+            panic!("{err:?}")
+        };
+        assert!(help.contains("without --single-transaction"), "{help}");
+        assert!(help.contains("strata:no-transaction"), "{help}");
+    }
+
+    #[test]
+    fn script_notes_name_up_scripts_without_statements() {
+        let ms = [
+            migration("1", "CREATE TABLE a (id int);"),
+            migration("2", "-- Replaced by 3\n"),
+            migration("3", "ALTER TYPE mood ADD VALUE 'b';\nCOMMIT;\nSELECT 1;"),
+        ];
+        let notes = script_notes(&ms, Dialect::Postgres);
+        assert!(check_scripts(&ms, Dialect::Postgres).is_empty());
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert_eq!(
+            notes[0].to_string(),
+            "migration 2 (x) in m/2_x.up.sql has no statements; it will be recorded as applied without running anything"
+        );
+        assert!(
+            matches!(&notes[1], Problem::OwnTransactionControl { version, .. } if version == "3")
+        );
     }
 }

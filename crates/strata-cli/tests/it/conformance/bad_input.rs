@@ -47,8 +47,8 @@ pub fn file_that_fits_no_pattern(db: &TestDb) {
     );
     // A near miss says what is wrong with the name.
     remove(db, "seed.sql");
-    write(db, "0002-b.sql", "SELECT 1;\n");
-    refused_everywhere(db, &["migrations/0002-b.sql", "followed by `_` and a name"]);
+    write(db, "0002b.sql", "SELECT 1;\n");
+    refused_everywhere(db, &["migrations/0002b.sql", "followed by `_` and a name"]);
 }
 
 pub fn duplicate_versions(db: &TestDb) {
@@ -58,7 +58,7 @@ pub fn duplicate_versions(db: &TestDb) {
     refused_everywhere(
         db,
         &[
-            "version 2 is used by both `0002_c.sql` and `2_b.sql`",
+            "migrations/0002_c.sql: version 0002 is used by two migrations (the other writes it 2;",
             "migrations/0002_c.sql",
             "migrations/2_b.sql",
         ],
@@ -87,14 +87,26 @@ pub fn invalid_utf8(db: &TestDb) {
     );
 }
 
+/// An up script still holding the template `strata new` wrote is refused; one without
+/// statements otherwise is a valid migration that runs nothing.
 pub fn empty_up(db: &TestDb) {
     applied_one(db);
-    write(db, "0002_b.up.sql", "-- TODO: write this\n\n");
+    write(
+        db,
+        "0002_b.up.sql",
+        "-- Write the migration here. strata refuses to apply it while this line is all it holds.\n",
+    );
     write(db, "0002_b.down.sql", "DROP TABLE b;\n");
     refused_everywhere(
         db,
-        &["migrations/0002_b.up.sql: the up script has no statements"],
+        &["migrations/0002_b.up.sql: the up script is still the template `strata new` wrote"],
     );
+    write(db, "0002_b.up.sql", "-- TODO: write this\n\n");
+    let note = "migration 0002 (b) in migrations/0002_b.up.sql has no statements; it will be recorded as applied without running anything";
+    strata(db, &["validate"]).ok().says(&[note]);
+    strata(db, &["up"]).ok().says(&[note]);
+    assert_eq!(versions(db), applied(&["0001", "0002"]));
+    assert_eq!(db.tables(), with_history(&["a"]));
 }
 
 pub fn unknown_directive(db: &TestDb) {

@@ -49,18 +49,28 @@ pub fn file_with_its_own_transaction_wrapper(db: &TestDb) {
     remove(db, "0002_b.down.sql");
     strata(db, &["down", "--to", "0"]).ok();
     assert_eq!(db.tables(), with_history(&[]));
-    // Transaction control anywhere but around the whole file is refused before anything runs.
+    // Transaction control other than around the whole file (here a statement before its
+    // BEGIN), which golang-migrate, sqlx and dbmate send as written: it runs as written,
+    // statement by statement, with a warning naming the statement.
     pair(
         db,
         "0001_a",
-        "CREATE TABLE a (id INTEGER PRIMARY KEY);\nCOMMIT;\nCREATE TABLE b (id INTEGER);\n",
+        "CREATE TABLE a (id INTEGER PRIMARY KEY);\nBEGIN;\nCREATE TABLE b (id INTEGER);\nINSERT INTO b (id) VALUES (1);\nCOMMIT;\n",
         "DROP TABLE b;\nDROP TABLE a;\n",
     );
+    let note = "migrations/0001_a.up.sql:2:1: migration 0001 (a) controls its own transaction (BEGIN here), so it runs as written";
     unchanged(db, || {
-        strata(db, &["up"]).code(2).says(&[
-            "migrations/0001_a.up.sql:2:1: COMMIT inside a migration that runs in a transaction",
+        // Not within --single-transaction, where nothing may run outside the transaction.
+        strata(db, &["up", "--single-transaction"]).code(2).says(&[
+            "migrations/0001_a.up.sql:2:1",
+            "run without --single-transaction",
         ]);
     });
+    strata(db, &["validate"]).ok().says(&[note]);
+    strata(db, &["up"]).ok().says(&[note]);
+    assert_eq!(db.tables(), with_history(&["a", "b"]));
+    assert_eq!(db.query_strings("SELECT id FROM b"), ["1"]);
+    assert_eq!(versions(db), applied(&["0001"]));
 }
 
 pub fn crlf_and_byte_order_mark(db: &TestDb) {
