@@ -16,16 +16,7 @@ pub async fn run(config: &Config) -> Result<i32> {
     let mut count = 0;
     match strata::source::load_dir(&config.dir, config.layout) {
         Err(e) if e.kind == strata::SourceErrorKind::Io => return Err(e.into()),
-        Err(e) => problems.push(serde_json::json!({
-            "kind": "file",
-            "file": e.paths.first(),
-            // Every file involved (both files of a duplicate version).
-            "files": e.paths,
-            "line": e.position.map(|p| p.0),
-            "column": e.position.map(|p| p.1),
-            "message": e.to_string(),
-            "help": e.help,
-        })),
+        Err(e) => problems.push(crate::report::file_problem(&e)),
         Ok(migrations) => {
             count = migrations.len();
             let dialect = super::dialect_of(config.database_url.as_deref());

@@ -34,17 +34,49 @@ pub fn run_report(config: &Config, report: &Report) -> Result<i32> {
 }
 
 /// Renders `status`.
-pub fn status(config: &Config, entries: &[StatusEntry]) -> Result<()> {
+/// `problems`: files left out because of a problem (each shown after the table, and as
+/// `problems` in JSON, only when there are any).
+pub fn status(
+    config: &Config,
+    entries: &[StatusEntry],
+    problems: &[strata::SourceError],
+) -> Result<()> {
     match config.format {
-        Format::Json => crate::commands::print_json(&json::status(entries)),
+        Format::Json => {
+            let mut doc = json::status(entries);
+            if !problems.is_empty() {
+                doc["problems"] = problems.iter().map(file_problem).collect();
+            }
+            crate::commands::print_json(&doc)
+        }
         Format::Text | Format::Github => {
             // One line per migration: buffered, or stdout's line buffering makes a `write` per
             // line (10,000 of them with 10,000 migrations).
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             text::status(entries, &mut out)?;
+            for p in problems {
+                writeln!(out, "problem: {p} (left out of the list above)")?;
+                if let Some(h) = &p.help {
+                    writeln!(out, "  help: {h}")?;
+                }
+            }
             Ok(out.flush()?)
         }
     }
+}
+
+/// A problem with a migration file, as `validate --format json` shows it.
+pub fn file_problem(e: &strata::SourceError) -> serde_json::Value {
+    serde_json::json!({
+        "kind": "file",
+        "file": e.paths.first(),
+        // Every file involved (both files of a duplicate version).
+        "files": e.paths,
+        "line": e.position.map(|p| p.0),
+        "column": e.position.map(|p| p.1),
+        "message": e.to_string(),
+        "help": e.help,
+    })
 }
 
 /// Renders a one-line confirmation.

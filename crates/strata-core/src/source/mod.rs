@@ -116,6 +116,19 @@ pub fn load_dir(dir: &Path, layout: Layout) -> Result<Vec<Migration>, SourceErro
     parse_entries(&read_dir(dir)?, layout)
 }
 
+/// Reads and parses a directory, leaving out the files that have a problem instead of failing:
+/// the migrations that could be read, and every problem found (each as [`load_dir`] would report
+/// it), in path order. For `strata status`, which shows what it can. A directory that cannot be
+/// read is still an error.
+///
+/// A down, undo, verify or metadata file whose migration was left out is left out with it.
+pub fn load_dir_lenient(
+    dir: &Path,
+    layout: Layout,
+) -> Result<(Vec<Migration>, Vec<SourceError>), SourceError> {
+    Ok(parse::parse_entries_lenient(&read_dir(dir)?, layout))
+}
+
 /// Detects the shape of the migrations in a directory (for `strata new`).
 ///
 /// The layout is `layout` unless it is [`Layout::Auto`]: then the one most migrations use (a tie

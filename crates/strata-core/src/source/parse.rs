@@ -64,13 +64,41 @@ pub(crate) fn parse_entries(
     entries: &[Entry],
     layout: Layout,
 ) -> Result<Vec<Migration>, SourceError> {
+    parse(entries, layout, None)
+}
+
+/// Like [`parse_entries`], but a problem with one file leaves that file out instead of failing:
+/// the migrations that could be read, and every problem found, in path order (`strata status`).
+pub(crate) fn parse_entries_lenient(
+    entries: &[Entry],
+    layout: Layout,
+) -> (Vec<Migration>, Vec<SourceError>) {
+    let mut problems = Vec::new();
+    let migrations = parse(entries, layout, Some(&mut problems)).unwrap_or_default();
+    (migrations, problems)
+}
+
+/// Parses entries; with `lenient`, problems are collected there and the files they concern are
+/// left out, else the first one is returned.
+fn parse(
+    entries: &[Entry],
+    layout: Layout,
+    mut lenient: Option<&mut Vec<SourceError>>,
+) -> Result<Vec<Migration>, SourceError> {
+    let mut report = |e: SourceError| match lenient.as_deref_mut() {
+        Some(problems) => {
+            problems.push(e);
+            Ok(())
+        }
+        None => Err(e),
+    };
     let mut sorted: Vec<&Entry> = entries.iter().collect();
     sorted.sort_by(|a, b| a.relative.cmp(&b.relative));
 
     // Each entry on its own (name, UTF-8, directives, empty up): independent of the others, so
     // large directories do this on several threads. The results are then taken in path order,
     // so the first problem in path order is still the one reported.
-    let parsed = parallel_map(sorted, |entry| parse_one(entry, layout));
+    let parsed = parallel_map(sorted.clone(), |entry| parse_one(entry, layout));
 
     // Keyed by version and its text: diesel keeps versions as text, so there `0` and `00` are
     // two migrations (ordered by value, then text); everywhere else they are one version, and
@@ -78,8 +106,20 @@ pub(crate) fn parse_entries(
     let mut versioned: BTreeMap<(Version, String), Slot> = BTreeMap::new();
     let mut repeatable: BTreeMap<String, Slot> = BTreeMap::new();
     let mut companions = Vec::new();
-    for parsed in parsed {
-        let slot = match parsed? {
+    // Up files left out because of a problem (lenient only): their companions go with them.
+    let mut broken: Vec<FileName> = Vec::new();
+    for (parsed, entry) in parsed.into_iter().zip(&sorted) {
+        let parsed = match parsed {
+            Ok(p) => p,
+            Err(e) => {
+                report(e)?;
+                if let Ok(Some(f)) = classify(&entry.relative, layout) {
+                    broken.push(f);
+                }
+                continue;
+            }
+        };
+        let slot = match parsed {
             Parsed::Skip => continue,
             Parsed::Companion(c) => {
                 companions.push(*c);
@@ -96,7 +136,9 @@ pub(crate) fn parse_entries(
             None => repeatable.get(&slot.file.name).map(|s| ("", s)),
         };
         if let Some((_, existing)) = existing {
-            return Err(duplicate(existing, &slot));
+            report(duplicate(existing, &slot))?;
+            broken.push(slot.file);
+            continue;
         }
         match slot.file.version.clone() {
             Some(v) => {
@@ -108,7 +150,12 @@ pub(crate) fn parse_entries(
     }
 
     for c in companions {
-        attach(&mut versioned, c)?;
+        let file = c.file.clone();
+        if let Err(e) = attach(&mut versioned, c) {
+            if !broken.iter().any(|up| belongs(&file, up)) {
+                report(e)?;
+            }
+        }
     }
 
     // Building checksums every migration's up script: also independent.

@@ -22,15 +22,19 @@ fn applied_one(db: &TestDb) {
     strata(db, &["up"]).ok();
 }
 
-/// `up`, `down`, `status` are refused with exit 2 and `validate` reports a problem with exit 1,
-/// all saying `needles`, and none changes anything.
+/// `up` and `down` are refused with exit 2, and `validate` and `status` report a problem with
+/// exit 1 (`status` still lists the applied migration), all saying `needles`, and none changes
+/// anything.
 #[track_caller]
 fn refused_everywhere(db: &TestDb, needles: &[&str]) {
     unchanged(db, || {
         strata(db, &["up"]).code(2).says(needles);
         strata(db, &["up", "--dry-run"]).code(2).says(needles);
         strata(db, &["down"]).code(2).says(needles);
-        strata(db, &["status"]).code(2).says(needles);
+        strata(db, &["status"])
+            .code(1)
+            .says(needles)
+            .says(&["0001     a     applied", "left out of the list above"]);
         strata(db, &["validate"]).code(1).says(needles);
     });
 }

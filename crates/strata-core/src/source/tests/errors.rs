@@ -1,6 +1,6 @@
 //! Every malformed input gets an error of the right kind that names the files involved.
 
-use super::{Fixture, SQL};
+use super::{labels, Fixture, SQL};
 use crate::source::{parse_entries, read_dir, Entry, Layout};
 use crate::SourceErrorKind as Kind;
 
@@ -378,4 +378,35 @@ fn the_first_error_in_path_order_is_reported_in_large_directories() {
 
 fn fs_remove(f: &Fixture, relative: &str) {
     std::fs::remove_file(f.path().join(relative)).unwrap();
+}
+
+#[test]
+fn a_lenient_load_leaves_out_only_the_files_with_problems() {
+    let template = crate::source::new::UP_TEMPLATE;
+    let f = Fixture::new(&[
+        ("0001_a.up.sql", SQL),
+        ("0002_b.up.sql", "select 1;\n-- strata:bogus\n"),
+        ("0002_b.down.sql", "select 2;\n"),
+        ("0003_c.up.sql", template),
+        ("0004_d.up.sql", SQL),
+        ("04_e.sql", SQL),
+        ("0005_f.down.sql", SQL),
+    ]);
+    let (ms, problems) = crate::source::load_dir_lenient(f.path(), Layout::Auto).unwrap();
+    assert_eq!(labels(&ms), ["0001_a", "0004_d"]);
+    let kinds: Vec<_> = problems.iter().map(|p| p.kind).collect();
+    // In path order; the down of 0002 goes with its up, without a problem of its own.
+    assert_eq!(
+        kinds,
+        [
+            Kind::BadDirective,
+            Kind::EmptyUp,
+            Kind::DuplicateVersion,
+            Kind::DownWithoutUp
+        ]
+    );
+    // The strict load reports the first of them.
+    assert_eq!(f.load_as(Layout::Auto).unwrap_err(), problems[0]);
+    // A directory that cannot be read is still an error.
+    assert!(crate::source::load_dir_lenient(&f.path().join("nope"), Layout::Auto).is_err());
 }
