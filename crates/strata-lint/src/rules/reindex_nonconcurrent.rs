@@ -37,6 +37,20 @@ impl Rule for ReindexNonconcurrent {
             return;
         };
         if is_concurrent(s) {
+            if scope.pg_version() < 12 {
+                out.push(
+                    Violation::new(
+                        &META,
+                        stmt.span.clone(),
+                        format!(
+                            "REINDEX ... CONCURRENTLY needs PostgreSQL 12 or later; the target is {}, where the statement fails",
+                            scope.pg_version()
+                        ),
+                    )
+                    .help("build a copy with CREATE INDEX CONCURRENTLY, drop the old index concurrently and rename the copy")
+                    .severity(Severity::Error),
+                );
+            }
             return;
         }
         let kind = ReindexObjectType::try_from(s.kind).unwrap_or(ReindexObjectType::Undefined);
@@ -75,6 +89,22 @@ impl Rule for ReindexNonconcurrent {
 #[cfg(test)]
 mod tests {
     use crate::testing::*;
+    use crate::{LintContext, Severity};
+
+    #[test]
+    fn concurrently_before_12_is_an_error() {
+        let sql = "REINDEX INDEX CONCURRENTLY orders_pkey;";
+        let old = LintContext::default()
+            .pg_version(11)
+            .transaction(strata_core::TransactionMode::None);
+        let found = lint(sql, &old);
+        let v = found
+            .iter()
+            .find(|v| v.rule == "reindex-nonconcurrent")
+            .unwrap();
+        assert_eq!(v.severity, Severity::Error);
+        passes_in("reindex-nonconcurrent", &no_tx(), &[sql]);
+    }
 
     const ID: &str = "reindex-nonconcurrent";
 
