@@ -56,7 +56,12 @@ impl Linter {
     pub fn lint_and_learn(&self, sql: &str, cx: &mut LintContext) -> Vec<Violation> {
         let mut suppressions = suppress::Suppressions::default();
         let mut catalog = std::mem::take(&mut cx.catalog);
-        let mut file = FileState::new(cx.is_transactional());
+        // A file that controls its own transactions (a COMMIT in the middle, statements before
+        // its BEGIN) is run by strata as written, statement by statement: lint it that way.
+        let as_written = cx.runner_skips_transaction_when_required
+            && cx.is_transactional()
+            && controls_own_transactions(sql);
+        let mut file = FileState::new(cx.is_transactional() && !as_written);
         let active: Vec<&dyn Rule> = rules::all()
             .iter()
             .copied()
@@ -187,6 +192,42 @@ impl Linter {
         violations.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(a.rule.cmp(b.rule)));
         violations
     }
+}
+
+/// Whether the file has transaction control other than a `BEGIN` first and a `COMMIT` last
+/// around everything (what strata's runner checks to run a file as written). The split is only
+/// done when the text holds a word that may be such a statement.
+fn controls_own_transactions(sql: &str) -> bool {
+    if !may_control_transactions(sql) {
+        return false;
+    }
+    match strata_sql::split(sql, strata_sql::Dialect::Postgres) {
+        Ok(statements) => strata_sql::unwrap_transaction(&statements).stray.is_some(),
+        Err(_) => false,
+    }
+}
+
+/// A cheap filter for [`controls_own_transactions`]: `commit`, `rollback`, `abort`, `start
+/// transaction`, or `begin`/`end` followed by `;`, the end of the text or `transaction`/`work`
+/// (a PL/pgSQL `BEGIN` is followed by statements).
+fn may_control_transactions(sql: &str) -> bool {
+    let lower = sql.to_ascii_lowercase();
+    if ["commit", "rollback", "abort", "start transaction"]
+        .iter()
+        .any(|w| lower.contains(w))
+    {
+        return true;
+    }
+    ["begin", "end"].iter().any(|w| {
+        lower.match_indices(w).any(|(at, _)| {
+            let rest = lower[at + w.len()..].trim_start();
+            rest.is_empty()
+                || rest.starts_with(';')
+                || rest.starts_with("transaction")
+                || rest.starts_with("work")
+                || rest.starts_with("isolation")
+        })
+    })
 }
 
 /// Runs the rules over one statement; returns what the file's state must record about it.

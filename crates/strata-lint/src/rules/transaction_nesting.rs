@@ -171,4 +171,39 @@ mod tests {
             ],
         );
     }
+
+    #[test]
+    fn strata_runs_files_with_their_own_transactions_as_written() {
+        // strata's runner runs a file whose transaction control is more than a wrapper as
+        // written, statement by statement: nothing to refuse, only real mistakes to report.
+        let strata = cx().runner_skips_transaction_when_required(true);
+        passes_in(
+            ID,
+            &strata,
+            &[
+                "BEGIN; CREATE TABLE a (id int); COMMIT; BEGIN; CREATE TABLE b (id int); COMMIT;",
+                "SET lock_timeout = '2s';\nBEGIN;\nALTER TABLE a ADD COLUMN b int;\nCOMMIT;",
+                "BEGIN;\nCREATE TABLE a (id int);\nCOMMIT;",
+            ],
+        );
+        flags_in(
+            ID,
+            &strata,
+            &[
+                "BEGIN; BEGIN; CREATE TABLE a (id int); COMMIT; COMMIT;",
+                "CREATE TABLE a (id int); BEGIN; CREATE TABLE b (id int);",
+            ],
+        );
+        // As written, statements outside the blocks run on their own.
+        let found = lint(
+            "BEGIN;\nALTER TABLE orders ADD COLUMN c int;\nCOMMIT;\nUPDATE orders SET c = 1 WHERE id < 1000;",
+            &strata,
+        );
+        assert!(
+            !found
+                .iter()
+                .any(|v| v.rule == "backfill-in-ddl-transaction"),
+            "{found:#?}"
+        );
+    }
 }
