@@ -155,6 +155,7 @@ pub fn roundtrip(config: &Config, report: &RoundtripReport) -> Result<()> {
                 "name": f.name,
                 "phase": f.phase,
                 "differences": f.changes.iter().map(change_json).collect::<Vec<_>>(),
+                "error": f.error.as_ref().map(super::json::execute_error),
             })),
         }));
     }
@@ -171,6 +172,16 @@ pub fn roundtrip(config: &Config, report: &RoundtripReport) -> Result<()> {
     match &report.failure {
         None => writeln!(out, "round trip passed: every down restored the schema")?,
         Some(f) => {
+            if let Some(e) = &f.error {
+                let what = match f.phase {
+                    RoundtripPhase::UpFailed => "its up failed on a fresh database",
+                    RoundtripPhase::DownFailed => "its down failed",
+                    _ => "applying it again after its down failed",
+                };
+                writeln!(out, "\n{}_{}: {what}:", f.version, f.name)?;
+                super::text::execute_error(e, &mut out)?;
+                return Ok(out.flush()?);
+            }
             let (what, created, dropped) = match f.phase {
                 RoundtripPhase::Down => (
                     "its down does not restore the schema from before its up",

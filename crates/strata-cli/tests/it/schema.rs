@@ -141,6 +141,40 @@ fn roundtrip_names_the_migration_whose_down_forgets_an_index() {
 }
 
 #[test]
+fn roundtrip_reports_a_failing_down_as_a_finding_with_its_file_and_line() {
+    let db = db();
+    project(&db);
+    pair(
+        &db,
+        "0003_add_note",
+        "ALTER TABLE orders ADD COLUMN note text;\n",
+        "ALTER TABLE orders\n  DROP COLUMN note text;\n",
+    );
+    let out = strata(&db, &["check", "roundtrip"]).code(1).says(&[
+        "ok      0001_create_users",
+        "ok      0002_create_orders",
+        "FAILED  0003_add_note",
+        "0003_add_note: its down failed:",
+        "0003_add_note.down.sql:2:20",
+        "run `strata check roundtrip` again",
+    ]);
+    assert!(
+        !out.output().contains("strata down"),
+        "the advice is about the file, not about a database the user owns"
+    );
+    let json = strata(&db, &["check", "roundtrip", "--format", "json"])
+        .code(1)
+        .json();
+    assert_eq!(json["failure"]["version"], "0003");
+    assert_eq!(json["failure"]["phase"], "down-failed");
+    assert_eq!(json["failure"]["error"]["kind"], "migration");
+    assert!(
+        user_tables(&db).is_empty(),
+        "the check ran in a scratch database"
+    );
+}
+
+#[test]
 fn roundtrip_passes_when_every_down_restores_the_schema() {
     let db = db();
     project(&db);

@@ -2,7 +2,7 @@
 //! the schema its up started from, and that applying it again gives the same schema.
 
 use super::{apply, introspect, without_history, Change, Filter, Schema, Scratch};
-use crate::{ConnectOptions, ExecuteError, Migration, Target, Version};
+use crate::{ConnectOptions, ExecuteError, Migration, MigrationFailure, Target, Version};
 use serde::Serialize;
 
 /// Which comparison failed.
@@ -14,6 +14,12 @@ pub enum RoundtripPhase {
     Down,
     /// After the up again: the schema differs from the one after the first up.
     Reapply,
+    /// Its up script failed on the scratch database.
+    UpFailed,
+    /// Its down script failed.
+    DownFailed,
+    /// Its up script failed when applied again after its down.
+    ReapplyFailed,
 }
 
 /// One migration's result.
@@ -39,8 +45,11 @@ pub struct RoundtripFailure {
     pub name: String,
     /// Which comparison failed.
     pub phase: RoundtripPhase,
-    /// What differs, from the expected schema to the one found.
+    /// What differs, from the expected schema to the one found (empty when a script failed).
     pub changes: Vec<Change>,
+    /// The script's error, for the `*-failed` phases. Its help speaks of the scratch database.
+    #[serde(skip)]
+    pub error: Option<ExecuteError>,
 }
 
 /// What [`roundtrip`] found.
@@ -85,7 +94,30 @@ pub async fn roundtrip(
                 name: m.name.clone(),
                 outcome,
             };
-            apply(url, &versioned, &up_to, options).await?;
+            let failure = |phase, changes: Vec<Change>, error| RoundtripFailure {
+                version: version.to_string(),
+                name: m.name.clone(),
+                phase,
+                changes,
+                error,
+            };
+            // A script of this migration that fails is a finding of the round trip, not an
+            // error of the command; anything else (connection, an earlier migration) is.
+            let found = |result: Result<(), ExecuteError>, phase| match result {
+                Ok(()) => Ok(None),
+                Err(ExecuteError::Migration(f)) => {
+                    Ok(Some(failure(phase, Vec::new(), Some(in_scratch(*f)))))
+                }
+                Err(e) => Err(e),
+            };
+            if let Some(f) = found(
+                apply(url, &versioned, &up_to, options).await,
+                RoundtripPhase::UpFailed,
+            )? {
+                report.steps.push(step("failed"));
+                report.failure = Some(f);
+                return Ok(report);
+            }
             let after_up = read(url).await?;
             let checked = from.is_none_or(|f| &version >= f);
             if !checked || m.down.is_none() {
@@ -95,26 +127,34 @@ pub async fn roundtrip(
                 before = after_up;
                 continue;
             }
-            apply(url, &versioned, &Target::DownCount(1), options).await?;
+            if let Some(f) = found(
+                apply(url, &versioned, &Target::DownCount(1), options).await,
+                RoundtripPhase::DownFailed,
+            )? {
+                report.steps.push(step("failed"));
+                report.failure = Some(f);
+                return Ok(report);
+            }
             let after_down = read(url).await?;
-            let failure = |phase, changes: Vec<Change>| RoundtripFailure {
-                version: version.to_string(),
-                name: m.name.clone(),
-                phase,
-                changes,
-            };
             let changes = real(super::diff(&before, &after_down));
             if !changes.is_empty() {
                 report.steps.push(step("failed"));
-                report.failure = Some(failure(RoundtripPhase::Down, changes));
+                report.failure = Some(failure(RoundtripPhase::Down, changes, None));
                 return Ok(report);
             }
-            apply(url, &versioned, &up_to, options).await?;
+            if let Some(f) = found(
+                apply(url, &versioned, &up_to, options).await,
+                RoundtripPhase::ReapplyFailed,
+            )? {
+                report.steps.push(step("failed"));
+                report.failure = Some(f);
+                return Ok(report);
+            }
             let again = read(url).await?;
             let changes = real(super::diff(&after_up, &again));
             if !changes.is_empty() {
                 report.steps.push(step("failed"));
-                report.failure = Some(failure(RoundtripPhase::Reapply, changes));
+                report.failure = Some(failure(RoundtripPhase::Reapply, changes, None));
                 return Ok(report);
             }
             report.steps.push(step("passed"));
@@ -123,6 +163,16 @@ pub async fn roundtrip(
         Ok(report)
     })
     .await
+}
+
+/// The failure with advice for the round trip: the database it ran in is a scratch one that is
+/// dropped, so the fix is in the file.
+fn in_scratch(mut f: MigrationFailure) -> ExecuteError {
+    f.help = format!(
+        "fix the {} script and run `strata check roundtrip` again (this ran in a scratch database, which has been dropped)",
+        f.direction
+    );
+    ExecuteError::Migration(Box::new(f))
 }
 
 fn real(changes: Vec<Change>) -> Vec<Change> {
