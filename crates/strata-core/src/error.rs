@@ -29,6 +29,8 @@ pub enum SourceErrorKind {
     BadMetadata,
     /// Layouts mixed in one directory, or a layout that does not fit the configured format.
     Layout,
+    /// A Flyway placeholder (`${name}`), which strata does not replace.
+    Placeholder,
 }
 
 /// An error reading migrations: which files, where in them, what to do.

@@ -10,11 +10,13 @@ mod directives;
 mod lexer;
 #[cfg(feature = "pg-parser")]
 mod parser;
+mod placeholder;
 mod position;
 mod split;
 mod transaction;
 
 pub use directives::{parse_directives, Directive, DirectiveError, Directives, Section};
+pub use placeholder::{find_placeholders, Placeholder};
 pub use position::{line_col, LineCol};
 pub use split::{is_blank, split, SplitError, Statement, StatementKind};
 pub use transaction::{requires_no_transaction, unwrap_transaction, Unwrapped};

@@ -213,7 +213,7 @@ type Case = (&'static str, &'static [(&'static str, &'static [u8])]);
 
 #[test]
 fn source_errors() {
-    let cases: [Case; 6] = [
+    let cases: [Case; 7] = [
         ("source_unrecognized", &[("seed.sql", b"SELECT 1;\n")]),
         (
             "source_duplicate",
@@ -238,6 +238,16 @@ fn source_errors() {
         (
             "source_unknown_directive",
             &[("0001_a.up.sql", b"-- strata:no-transction\nSELECT 1;\n")],
+        ),
+        (
+            "source_flyway_placeholder",
+            &[
+                ("V1__init.sql", b"CREATE TABLE t (c varchar(100));\n"),
+                (
+                    "V2__widen.sql",
+                    b"ALTER TABLE ${flyway:defaultSchema}.t ALTER COLUMN c TYPE varchar(2000);\n",
+                ),
+            ],
         ),
     ];
     for (name, files) in cases {

@@ -188,6 +188,9 @@ fn parse_one(entry: &Entry, layout: Layout) -> Result<Parsed<'_>, SourceError> {
         })));
     }
     let text = decode(entry)?;
+    if file.role.layout() == Layout::Flyway {
+        refuse_placeholders(entry, &text)?;
+    }
     let parts = split_parts(entry, &text, file.role == Role::Single)?;
     if !file.role.is_up() {
         return Ok(Parsed::Companion(Box::new(companion(
@@ -286,6 +289,37 @@ fn companion<'a>(
         )
     };
     Ok(Companion { file, entry, kind })
+}
+
+/// Refuses a Flyway placeholder: Flyway replaces `${...}` before it runs a file, strata does not,
+/// so the statement would run with the placeholder as written (and fail, or worse, not).
+fn refuse_placeholders(entry: &Entry, text: &str) -> Result<(), SourceError> {
+    let Some(p) = strata_sql::find_placeholders(text, strata_sql::Dialect::Postgres)
+        .into_iter()
+        .next()
+    else {
+        return Ok(());
+    };
+    let at = strata_sql::line_col(text, p.span.start);
+    let name = &p.name;
+    let value = match name.as_str() {
+        "flyway:defaultSchema" => "the schema Flyway was configured with, usually `public`",
+        "flyway:user" => "the user Flyway connected as",
+        "flyway:database" => "the database's name",
+        "flyway:table" => "Flyway's history table, usually `flyway_schema_history`",
+        "flyway:filename" => "this file's name",
+        "flyway:timestamp" => "the time Flyway ran it",
+        _ => "the value Flyway's configuration gives it",
+    };
+    Err(SourceError::new(
+        SourceErrorKind::Placeholder,
+        vec![entry.display.clone()],
+        format!("Flyway placeholder `${{{name}}}`: strata does not replace Flyway placeholders, so the statement would run with it as written"),
+    )
+    .at(at.line, at.column)
+    .help(format!(
+        "write the value itself in its place ({value}), or keep running this directory with Flyway"
+    )))
 }
 
 fn script(entry: &Entry, text: &str, part: &Part) -> Script {

@@ -410,3 +410,30 @@ fn a_lenient_load_leaves_out_only_the_files_with_problems() {
     // A directory that cannot be read is still an error.
     assert!(crate::source::load_dir_lenient(&f.path().join("nope"), Layout::Auto).is_err());
 }
+
+#[test]
+fn flyway_placeholders_are_refused_where_they_are() {
+    let f = Fixture::new(&[
+        ("V1__init.sql", "CREATE TABLE user_two_fa_secret (scratch_codes varchar(100));\n"),
+        (
+            "V2__widen.sql",
+            "-- ${flyway:defaultSchema} in a comment is fine\nALTER TABLE ${flyway:defaultSchema}.user_two_fa_secret ALTER COLUMN scratch_codes TYPE varchar(2000);\n",
+        ),
+    ]);
+    let err = f.fails(Layout::Auto, Kind::Placeholder, &["V2__widen.sql"]);
+    assert_eq!(err.position, Some((2, 13)));
+    assert!(err.message.contains("`${flyway:defaultSchema}`"), "{err}");
+    assert!(err.help.as_deref().unwrap().contains("usually `public`"));
+    // In undo and repeatable files too, user placeholders as well.
+    for file in ["U1__init.sql", "R__grants.sql"] {
+        let f = Fixture::new(&[
+            ("V1__init.sql", SQL),
+            (file, "GRANT SELECT ON t TO ${app_role};\n"),
+        ]);
+        let err = f.fails(Layout::Auto, Kind::Placeholder, &[file]);
+        assert!(err.message.contains("`${app_role}`"), "{err}");
+    }
+    // Other layouts have no placeholders: the text is SQL as written.
+    let f = Fixture::new(&[("1_a.sql", "SELECT '${not_flyway}';\n")]);
+    assert_eq!(f.load().len(), 1);
+}
