@@ -48,6 +48,9 @@ pub struct PostgresDriver {
     /// The history as last read while holding the lock, until the next change: with
     /// `lock_early`, `up`'s pre-flight reads it under the lock, and the run needs no second read.
     history: Option<Vec<AppliedMigration>>,
+    /// With `history_early`: the history read sent when the connection opened, for the first
+    /// unlocked `read_history` (dropped once the lock is taken or anything changes).
+    early_history: Option<Task<Result<Vec<AppliedMigration>, DriverError>>>,
     /// Migration transactions committed with `synchronous_commit = off` since the last flush.
     unflushed: bool,
     /// Inside `begin_all`.
@@ -157,6 +160,10 @@ impl PostgresDriver {
         });
         let main = open_main(&connector, &options).await?;
         let _ = main_tx.send(main.client.clone());
+        let early_history = (options.history_early && !early).then(|| {
+            let (client, table) = (main.client.clone(), table.clone());
+            Task::spawn(async move { read_history_rows(&client, &table).await })
+        });
         Ok(PostgresDriver {
             connector,
             main: main.client,
@@ -169,6 +176,7 @@ impl PostgresDriver {
             lock: None,
             spare: spare.map_or(SpareConn::None, SpareConn::Opening),
             history: None,
+            early_history,
             unflushed: false,
             all: false,
             history_ready: false,
@@ -206,6 +214,7 @@ impl PostgresDriver {
     async fn ready(&mut self) -> Result<(), DriverError> {
         self.check_lock()?;
         self.history = None;
+        self.early_history = None;
         self.learn_backend();
         if let Some(query) = self.backend_query.take() {
             let backend = query.join().await??;
@@ -506,7 +515,8 @@ impl Driver for PostgresDriver {
         if self.lock.is_some() {
             return Ok(());
         }
-        // A change is in sight.
+        // A change is in sight; reads from now on are made under the lock.
+        self.early_history = None;
         self.learn_backend();
         let client = match self.take_spare(true).await {
             Some(Spare::Locked(held, history)) if held.check().is_ok() => {
@@ -571,6 +581,9 @@ impl Driver for PostgresDriver {
         let locked = self.holding_lock().await;
         if let (true, Some(history)) = (locked, &self.history) {
             return Ok(history.clone());
+        }
+        if let (false, Some(early)) = (locked, self.early_history.take()) {
+            return early.join().await?;
         }
         let history = read_history_rows(&self.main, &self.table).await?;
         if locked {

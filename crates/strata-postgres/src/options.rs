@@ -38,6 +38,11 @@ pub struct PgOptions {
     /// one round trip later. A history read made once it is held is kept until the next change
     /// (see `read_history`). Default off: read-only commands never lock.
     pub lock_early: bool,
+    /// The caller reads the history first (before taking the lock): send that read as soon as
+    /// the connection is open, so it travels while the caller does other work (reads the
+    /// migration files), and answer the first unlocked `read_history` with it: a read made
+    /// when it was sent. Default off.
+    pub history_early: bool,
 }
 
 impl Default for PgOptions {
@@ -50,6 +55,7 @@ impl Default for PgOptions {
             statement_timeout: Duration::ZERO,
             lease_ttl: Duration::from_secs(30),
             lock_early: false,
+            history_early: false,
         }
     }
 }
@@ -88,6 +94,12 @@ impl PgOptions {
     /// Sets [`PgOptions::lock_early`].
     pub fn lock_early(mut self, early: bool) -> Self {
         self.lock_early = early;
+        self
+    }
+
+    /// Sets [`PgOptions::history_early`].
+    pub fn history_early(mut self, early: bool) -> Self {
+        self.history_early = early;
         self
     }
 

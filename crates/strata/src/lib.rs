@@ -66,6 +66,9 @@ pub struct ConnectOptions {
     /// The migration lock is about to be taken (a run that may change something, not `status`
     /// or a dry run): PostgreSQL tries it while connecting, saving a round trip.
     pub lock_early: bool,
+    /// The history is read first, before any lock (`up`, `down`, `status`): PostgreSQL sends
+    /// that read as soon as it is connected, so it travels while the migration files are read.
+    pub history_early: bool,
 }
 
 impl ConnectOptions {
@@ -104,6 +107,12 @@ impl ConnectOptions {
         self.lock_early = early;
         self
     }
+
+    /// Sets [`ConnectOptions::history_early`].
+    pub fn history_early(mut self, early: bool) -> Self {
+        self.history_early = early;
+        self
+    }
 }
 
 /// Opens a driver for a database URL, choosing the engine by its scheme (`sqlite:`,
@@ -122,7 +131,8 @@ pub async fn connect(url: &str, options: &ConnectOptions) -> Result<Box<dyn Driv
                 LockMode::Advisory => strata_postgres::LockMode::Advisory,
                 LockMode::Table => strata_postgres::LockMode::Table,
             })
-            .lock_early(options.lock_early);
+            .lock_early(options.lock_early)
+            .history_early(options.history_early);
         if let Some(s) = &options.schema {
             o = o.schema(s);
         }

@@ -125,7 +125,11 @@ async fn load_and_connect(
 ) -> Result<(Vec<Migration>, Box<dyn Driver>)> {
     let (dir, layout) = (config.dir.clone(), config.layout);
     let mut loading = tokio::task::spawn_blocking(move || strata::source::load_dir(&dir, layout));
-    let connecting = open(config, connect_options(config).lock_early(locking));
+    // Every command that loads the files reads the history before anything else.
+    let options = connect_options(config)
+        .lock_early(locking)
+        .history_early(true);
+    let connecting = open(config, options);
     tokio::pin!(connecting);
     let loaded = |joined: Result<_, tokio::task::JoinError>| -> Result<Vec<Migration>> {
         match joined {

@@ -404,3 +404,27 @@ async fn a_files_lock_timeout_bounds_the_wait_for_a_lock() {
     }
     holder.batch_execute("COMMIT").await.unwrap();
 }
+
+/// `history_early` (what the CLI asks for): the history read sent on connecting answers the
+/// first unlocked read only; later reads, and every read under the lock, are made afresh.
+#[tokio::test]
+async fn an_early_history_read_answers_the_first_unlocked_read_only() {
+    let s = Setup::new();
+    s.file("0001_t.sql", "CREATE TABLE t (id int);\n");
+    s.file("0002_u.sql", "CREATE TABLE u (id int);\n");
+    assert!(s.up().await.0.error.is_none());
+    let early = || PgOptions::default().history_early(true);
+    let mut d = s.driver_with(early()).await;
+    // Sent on connecting: it saw both rows, although one is gone by the time it is asked for.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    s.db.execute("DELETE FROM strata_migrations WHERE version = '0002'");
+    assert_eq!(d.read_history().await.unwrap().len(), 2);
+    assert_eq!(d.read_history().await.unwrap().len(), 1);
+    // Under the lock, never the early read.
+    let mut e = s.driver_with(early()).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    s.db.execute("DELETE FROM strata_migrations");
+    e.lock(&wait(Duration::from_secs(2))).await.unwrap();
+    assert!(e.read_history().await.unwrap().is_empty());
+    e.unlock().await.unwrap();
+}
