@@ -34,6 +34,7 @@ pub mod introspect;
 mod lock;
 pub mod measure;
 mod options;
+mod pgpass;
 pub mod scratch;
 mod sql;
 mod tls;

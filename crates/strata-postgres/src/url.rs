@@ -3,7 +3,8 @@
 //! tokio-postgres parses the URL itself, but knows only `sslmode` disable/prefer/require and no
 //! environment variables: this module takes out the TLS parameters it does not know, then fills
 //! in what the URL leaves open from `PGHOST`, `PGPORT`, `PGUSER`, `PGPASSWORD`, `PGDATABASE`,
-//! `PGSSLMODE`, `PGSSLROOTCERT`, `PGAPPNAME` and `PGCONNECT_TIMEOUT`, as libpq does.
+//! `PGSSLMODE`, `PGSSLROOTCERT`, `PGAPPNAME` and `PGCONNECT_TIMEOUT`, as libpq does, and the
+//! password last from the password file (`~/.pgpass` or `PGPASSFILE`, see `pgpass.rs`).
 
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -168,6 +169,11 @@ pub(crate) fn parse(url: &str, env: Env<'_>) -> Result<ConnectParams, DriverErro
             config.dbname(d);
         }
     }
+    if config.get_password().is_none() {
+        if let Some(p) = crate::pgpass::find(&config, env) {
+            config.password(p);
+        }
+    }
     if config.get_application_name().is_none() {
         config.application_name(env("PGAPPNAME").unwrap_or_else(|| "strata".into()));
     }
@@ -284,6 +290,28 @@ mod tests {
         );
         let e = parse("postgres://u@h/db?sslmode=sometimes", &env).unwrap_err();
         assert!(e.message.contains("invalid sslmode `sometimes`"), "{e}");
+    }
+
+    #[test]
+    fn the_password_file_comes_after_the_url_and_pgpassword() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pgpass");
+        std::fs::write(&path, "*:*:*:*:from-file\n").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        let file = path.display().to_string();
+        let env = env_of(&[("PGPASSFILE", &file)]);
+        let p = parse("postgres://u@h/db", &env).unwrap();
+        assert_eq!(p.config.get_password(), Some(&b"from-file"[..]));
+        assert!(!format!("{p:?}").contains("from-file"));
+        let p = parse("postgres://u:inline@h/db", &env).unwrap();
+        assert_eq!(p.config.get_password(), Some(&b"inline"[..]));
+        let env = env_of(&[("PGPASSFILE", &file), ("PGPASSWORD", "env")]);
+        let p = parse("postgres://u@h/db", &env).unwrap();
+        assert_eq!(p.config.get_password(), Some(&b"env"[..]));
     }
 
     #[test]
