@@ -68,6 +68,8 @@ macro_rules! conformance {
                     single_files_without_sections_apply_but_cannot_be_reverted,
                     single_files_with_dbmate_sections,
                     diesel_directories_in_all_three_name_forms,
+                    diesel_versions_that_differ_only_in_leading_zeros,
+                    dbmate_names_with_a_dash,
                     flyway_versions_order_numerically_and_undo_files_revert,
                     flyway_repeatable_runs_again_after_it_changes,
                 }

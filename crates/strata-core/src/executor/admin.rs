@@ -105,16 +105,26 @@ impl Executor<'_> {
         version: &Version,
         reason: Option<&str>,
     ) -> Result<(), ExecuteError> {
+        // The migration whose version is written as given, else one with its value (diesel keeps
+        // `0` and `00` as two migrations).
         let m = local
             .iter()
-            .find(|m| m.version.as_ref() == Some(version))
+            .find(|m| m.version_str() == version.as_str())
+            .or_else(|| local.iter().find(|m| m.version.as_ref() == Some(version)))
             .ok_or_else(|| {
                 ExecuteError::from(PlanError::new(vec![Problem::UnknownTarget {
                     version: version.to_string(),
                 }]))
             })?;
         self.with_lock(async |this, history| {
-            if let Some(a) = history.iter().find(|a| a.version.as_ref() == Some(version)) {
+            // A row is this migration's when written the same way, or with the same value unless
+            // another local migration is written like the row.
+            let taken = history.iter().find(|a| {
+                a.version_str() == m.version_str()
+                    || (a.version == m.version
+                        && !local.iter().any(|o| o.version_str() == a.version_str()))
+            });
+            if let Some(a) = taken {
                 return Err(nothing(format!(
                     "{} ({}) is already in the history",
                     a.version_str(),
@@ -151,10 +161,19 @@ impl Executor<'_> {
     ) -> Result<Vec<Repair>, ExecuteError> {
         self.with_lock(async |this, history| {
             let mut done = Vec::new();
+            // A version given as written selects the row written so when there is one (diesel
+            // keeps `0` and `00` as two migrations); else every row with its value.
+            let exact =
+                version.is_some_and(|v| history.iter().any(|a| a.version_str() == v.as_str()));
             let rows: Vec<&AppliedMigration> = history
                 .iter()
                 .filter(|a| a.kind != AppliedKind::Baseline || (forget && version.is_some()))
-                .filter(|a| version.is_none_or(|v| a.version.as_ref() == Some(v)))
+                .filter(|a| {
+                    version.is_none_or(|v| match exact {
+                        true => a.version_str() == v.as_str(),
+                        false => a.version.as_ref() == Some(v),
+                    })
+                })
                 .collect();
             if rows.is_empty() {
                 return Err(nothing(match version {
@@ -163,11 +182,16 @@ impl Executor<'_> {
                 }));
             }
             for a in rows {
-                let file = local.iter().find(|m| match (&m.version, &a.version) {
-                    (Some(x), Some(y)) => x == y,
-                    (None, None) => m.name == a.name,
-                    _ => false,
-                });
+                let file = local
+                    .iter()
+                    .find(|m| m.version.is_some() && m.version_str() == a.version_str())
+                    .or_else(|| {
+                        local.iter().find(|m| match (&m.version, &a.version) {
+                            (Some(x), Some(y)) => x == y,
+                            (None, None) => m.name == a.name,
+                            _ => false,
+                        })
+                    });
                 let modified =
                     file.is_some_and(|m| a.checksum.as_ref().is_some_and(|c| *c != m.checksum));
                 // `--forget` with an explicit version removes any row (a wrong mark-applied or

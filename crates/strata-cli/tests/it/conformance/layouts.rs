@@ -262,3 +262,82 @@ pub fn flyway_repeatable_runs_again_after_it_changes(db: &TestDb) {
     assert_eq!(history(db, "name").len(), 6, "one row per migration");
     strata(db, &["status", "--check"]).ok();
 }
+
+/// Diesel keeps versions as text: Lemmy has both `00000000000000_diesel_initial_setup/` and
+/// `000000000000000_forbid_diesel_cli/`. Two migrations, by value then text, each with its own
+/// history row, selected by the version as written.
+pub fn diesel_versions_that_differ_only_in_leading_zeros(db: &TestDb) {
+    let (fourteen, fifteen) = ("0".repeat(14), "0".repeat(15));
+    write(
+        db,
+        &format!("{fifteen}_forbid_diesel_cli/up.sql"),
+        record("forbid"),
+    );
+    write(
+        db,
+        &format!("{fifteen}_forbid_diesel_cli/down.sql"),
+        "DELETE FROM seq WHERE v = 'forbid';\n",
+    );
+    write(
+        db,
+        &format!("{fourteen}_diesel_initial_setup/up.sql"),
+        format!("{CREATE_SEQ}{}", record("setup")),
+    );
+    write(
+        db,
+        &format!("{fourteen}_diesel_initial_setup/down.sql"),
+        "DROP TABLE seq;\n",
+    );
+    write(db, "2019-06-01-222649_later/up.sql", record("later"));
+    write(
+        db,
+        "2019-06-01-222649_later/down.sql",
+        "DELETE FROM seq WHERE v = 'later';\n",
+    );
+    strata(db, &["validate"]).ok();
+    strata(db, &["up"]).ok();
+    assert_eq!(seq(db), ["setup", "forbid", "later"]);
+    assert_eq!(
+        versions(db),
+        applied(&[&fourteen, &fifteen, "20190601222649"])
+    );
+    strata(db, &["down", "2"]).ok();
+    assert_eq!(seq(db), ["setup"]);
+    assert_eq!(versions(db), applied(&[&fourteen]));
+    // Versions as written select their own migration.
+    strata(db, &["mark-applied", &fifteen]).ok();
+    assert_eq!(versions(db), applied(&[&fourteen, &fifteen]));
+    strata(db, &["repair", &fifteen, "--forget"]).ok();
+    assert_eq!(versions(db), applied(&[&fourteen]));
+    strata(db, &["status", "--check"])
+        .code(1)
+        .says(&[&format!("{fifteen}  forbid_diesel_cli     pending")]);
+}
+
+/// dbmate (Supabase's init scripts) names files `{version}-{name}.sql`.
+pub fn dbmate_names_with_a_dash(db: &TestDb) {
+    write(
+        db,
+        "00000000000000-initial-schema.sql",
+        format!(
+            "-- migrate:up\n{CREATE_SEQ}{}\n-- migrate:down\nDROP TABLE seq;\n",
+            record("initial")
+        ),
+    );
+    write(
+        db,
+        "00000000000001-auth-schema.sql",
+        format!(
+            "-- migrate:up\n{}\n-- migrate:down\nDELETE FROM seq WHERE v = 'auth';\n",
+            record("auth")
+        ),
+    );
+    strata(db, &["up"]).ok();
+    assert_eq!(seq(db), ["initial", "auth"]);
+    strata(db, &["status"])
+        .ok()
+        .says(&["initial-schema", "auth-schema"]);
+    strata(db, &["down", "--to", "0"]).ok();
+    strata(db, &["down"]).ok();
+    assert_eq!(db.tables(), with_history(&[]));
+}
