@@ -59,12 +59,12 @@ pub struct PostgresDriver {
     history_ready: bool,
     /// The timeouts the current step's script sets (`set_timeouts`).
     step_timeouts: Timeouts,
-    /// What `SET LOCAL` has set inside `begin_all`'s transaction so far (in effect until it
-    /// ends).
-    all_timeouts: Timeouts,
     /// A non-transactional step's timeouts are `SET` on the migration session, to be reset
     /// once the step is over.
     session_timeouts: bool,
+    /// A step began (`set_timeouts`) and its first statement has not been sent yet: what earlier
+    /// steps `SET` on the session is reset before it.
+    step_fresh: bool,
 }
 
 /// Work on the connections done in the background (opening the lock's connection, learning
@@ -181,8 +181,8 @@ impl PostgresDriver {
             all: false,
             history_ready: false,
             step_timeouts: Timeouts::default(),
-            all_timeouts: Timeouts::default(),
             session_timeouts: false,
+            step_fresh: false,
         })
     }
 
@@ -282,14 +282,34 @@ impl PostgresDriver {
         self.backend = backend;
     }
 
-    /// `SET LOCAL` of the timeouts at the start of a migration's transaction (or of a step
-    /// inside [`begin_all`](Driver::begin_all)'s).
+    /// The start of a step's batch: `BEGIN` (unless inside [`begin_all`](Driver::begin_all)'s
+    /// transaction), `RESET ALL`, and the settings strata wants in effect.
     ///
-    /// In lease mode the project's: behind a transaction pooler session settings would land on
-    /// whichever server connection the pooler lends, so each transaction sets its own. Then the
-    /// step script's own (`-- strata:lock-timeout`), which last until the transaction ends;
-    /// inside `begin_all` that is the end of the run, so a step after one with its own timeouts
-    /// sets the project's back.
+    /// `RESET ALL` keeps each migration's session settings its own: a file that says
+    /// `SET lock_timeout = 0` or `SELECT set_config('search_path', '', false)` (pg_dump's
+    /// header does both) would otherwise change how every later migration of the run behaves,
+    /// and a run's result would depend on how many migrations it applies. It goes back to the
+    /// connection's values (the startup packet's, which carry strata's timeouts in advisory
+    /// mode), and is transactional, so a failed step's rollback undoes it too.
+    fn open_step(&mut self, batch: &mut Batch) {
+        if !self.all {
+            batch.prefix("BEGIN");
+        }
+        batch.prefix("RESET ALL");
+        if !self.all {
+            batch.prefix("SET LOCAL synchronous_commit = off");
+        }
+        self.step_fresh = false;
+        self.local_settings(batch);
+    }
+
+    /// `SET LOCAL` of the timeouts after `RESET ALL` at the start of a step.
+    ///
+    /// In lease mode and inside `begin_all` the project's: behind a transaction pooler session
+    /// settings would land on whichever server connection the pooler lends, so each transaction
+    /// sets its own; inside `begin_all` the `RESET ALL` of each step undoes the `SET LOCAL` of
+    /// the one before. Then the step script's own (`-- strata:lock-timeout`), which last until
+    /// the transaction ends (inside `begin_all`, until the next step's `RESET ALL`).
     fn local_settings(&mut self, batch: &mut Batch) {
         let set = |batch: &mut Batch, name: &str, value: Option<Duration>| {
             if let Some(v) = value {
@@ -297,23 +317,18 @@ impl PostgresDriver {
             }
         };
         let step = self.step_timeouts;
-        if self.all {
-            if step != self.all_timeouts {
-                self.all_timeouts = step;
-                let lock = step.lock.unwrap_or(self.options.lock_timeout);
-                let statement = step.statement.unwrap_or(self.options.statement_timeout);
-                set(batch, "lock_timeout", Some(lock));
-                set(batch, "statement_timeout", Some(statement));
-            }
-            return;
-        }
-        if self.options.lock_mode == LockMode::Table {
-            set(batch, "lock_timeout", Some(self.options.lock_timeout));
+        if self.all || self.options.lock_mode == LockMode::Table {
+            set(
+                batch,
+                "lock_timeout",
+                Some(step.lock.unwrap_or(self.options.lock_timeout)),
+            );
             set(
                 batch,
                 "statement_timeout",
-                Some(self.options.statement_timeout),
+                Some(step.statement.unwrap_or(self.options.statement_timeout)),
             );
+            return;
         }
         set(batch, "lock_timeout", step.lock);
         set(batch, "statement_timeout", step.statement);
@@ -323,20 +338,27 @@ impl PostgresDriver {
     /// on the session (once per step; [`Driver::set_timeouts`] resets them after it).
     async fn session_settings(&mut self) -> Result<(), DriverError> {
         let step = self.step_timeouts;
-        if self.session_timeouts || step.is_unset() {
-            return Ok(());
-        }
         let mut sql = String::new();
-        for (name, value) in [
-            ("lock_timeout", step.lock),
-            ("statement_timeout", step.statement),
-        ] {
-            if let Some(v) = value {
-                sql.push_str(&format!("SET {name} = {};", millis(v)));
-            }
+        if self.step_fresh {
+            // What earlier steps set on the session ends with them (see `open_step`).
+            sql.push_str("RESET ALL;");
+            self.step_fresh = false;
+            self.session_timeouts = false;
         }
-        exec(&self.main, &sql).await?;
-        self.session_timeouts = true;
+        if !self.session_timeouts && !step.is_unset() {
+            for (name, value) in [
+                ("lock_timeout", step.lock),
+                ("statement_timeout", step.statement),
+            ] {
+                if let Some(v) = value {
+                    sql.push_str(&format!("SET {name} = {};", millis(v)));
+                }
+            }
+            self.session_timeouts = true;
+        }
+        if !sql.is_empty() {
+            exec(&self.main, &sql).await?;
+        }
         Ok(())
     }
 
@@ -611,11 +633,7 @@ impl Driver for PostgresDriver {
         let n = statements.len();
         self.ready().await.map_err(|e| (0, e))?;
         let mut batch = Batch::default();
-        if !self.all {
-            batch.prefix("BEGIN");
-            batch.prefix("SET LOCAL synchronous_commit = off");
-        }
-        self.local_settings(&mut batch);
+        self.open_step(&mut batch);
         for s in statements {
             batch.statement(s);
         }
@@ -689,6 +707,7 @@ impl Driver for PostgresDriver {
             }
         }
         self.step_timeouts = *timeouts;
+        self.step_fresh = true;
         Ok(())
     }
 
@@ -706,7 +725,6 @@ impl Driver for PostgresDriver {
         self.local_settings(&mut batch);
         exec(&self.main, &batch.sql).await?;
         self.all = true;
-        self.all_timeouts = self.step_timeouts;
         Ok(())
     }
 

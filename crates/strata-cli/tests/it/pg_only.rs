@@ -209,3 +209,58 @@ fn schema_option_and_config_keys() {
     strata(&db, &["--schema", "other", "status", "--check"]).code(1);
     strata(&db, &["status", "--check"]).ok();
 }
+
+#[test]
+fn a_migrations_session_settings_end_with_it() {
+    let db = pg();
+    // pg_dump's header, as baseline migrations often keep it: turns the timeouts off and
+    // empties the search_path for the rest of the session.
+    write(
+        &db,
+        "0001_baseline.sql",
+        "CREATE TABLE public.obs (step text, lock_timeout text, statement_timeout text, search_path text);\n\
+         SET lock_timeout = 0;\nSET statement_timeout = 0;\n\
+         SELECT pg_catalog.set_config('search_path', '', false);\n\
+         CREATE TABLE public.a (id int);\n",
+    );
+    let observe = |step: &str| {
+        format!(
+            "INSERT INTO public.obs VALUES ('{step}', current_setting('lock_timeout'), \
+             current_setting('statement_timeout'), current_setting('search_path'));\n"
+        )
+    };
+    write(
+        &db,
+        "0002_next.sql",
+        format!("{}CREATE TABLE b (id int);\n", observe("2")),
+    );
+    write(
+        &db,
+        "0003_concurrently.sql",
+        format!(
+            "-- strata:no-transaction\n{}SET search_path = '';\nCREATE INDEX CONCURRENTLY b_id ON public.b (id);\n",
+            observe("3")
+        ),
+    );
+    write(&db, "0004_last.sql", observe("4"));
+    strata(&db, &["up", "--statement-timeout", "30s"]).ok();
+    let defaults = |step: &str| {
+        vec![
+            step.to_string(),
+            "5s".to_string(),
+            "30s".to_string(),
+            "\"$user\", public".to_string(),
+        ]
+    };
+    assert_eq!(
+        db.query_rows(
+            "SELECT step, lock_timeout, statement_timeout, search_path FROM obs ORDER BY step"
+        ),
+        vec![defaults("2"), defaults("3"), defaults("4")],
+        "each migration starts with strata's settings, whatever the one before it SET"
+    );
+    assert_eq!(
+        db.query_strings("SELECT schemaname FROM pg_tables WHERE tablename = 'b'"),
+        ["public"]
+    );
+}

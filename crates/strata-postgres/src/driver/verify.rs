@@ -82,11 +82,7 @@ impl PostgresDriver {
             .await
             .map_err(|e| ApplyFailure::Statement(0, e))?;
         let mut batch = Batch::default();
-        if !self.all {
-            batch.prefix("BEGIN");
-            batch.prefix("SET LOCAL synchronous_commit = off");
-        }
-        self.local_settings(&mut batch);
+        self.open_step(&mut batch);
         for s in statements {
             batch.statement(s);
         }
