@@ -296,11 +296,24 @@ impl PostgresDriver {
             batch.prefix("BEGIN");
         }
         batch.prefix("RESET ALL");
+        if let Some(check) = self.client_check() {
+            batch.prefix(&check);
+        }
         if !self.all {
             batch.prefix("SET LOCAL synchronous_commit = off");
         }
         self.step_fresh = false;
         self.local_settings(batch);
+    }
+
+    /// `RESET ALL` also resets `client_connection_check_interval`, which is set on the session
+    /// after connecting (14+ only: an older server refuses it in the startup packet): set again
+    /// after it, on the session (it outlives the step's transaction, and a rollback of that
+    /// transaction undoes the `RESET ALL` as well). Without it a killed runner's statement would
+    /// keep running, holding its locks, until it ends.
+    fn client_check(&self) -> Option<String> {
+        (self.options.lock_mode == LockMode::Advisory && self.version_num >= 140000)
+            .then(|| format!("SET client_connection_check_interval = {CLIENT_CHECK_MS}"))
     }
 
     /// `SET LOCAL` of the timeouts after `RESET ALL` at the start of a step.
@@ -342,6 +355,10 @@ impl PostgresDriver {
         if self.step_fresh {
             // What earlier steps set on the session ends with them (see `open_step`).
             sql.push_str("RESET ALL;");
+            if let Some(check) = self.client_check() {
+                sql.push_str(&check);
+                sql.push(';');
+            }
             self.step_fresh = false;
             self.session_timeouts = false;
         }

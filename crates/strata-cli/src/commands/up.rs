@@ -13,8 +13,9 @@ pub async fn run(
     allow_unsafe: bool,
     verify: bool,
 ) -> Result<i32> {
-    // Not locking early: most runs find nothing to do, and the executor settles those on the
-    // history as committed, without the lock (and its connection, on PostgreSQL).
+    if !dry_run {
+        return apply(config, target, policy, allow_unsafe, verify).await;
+    }
     let (migrations, mut driver) = load_and_connect(config, false).await?;
     if !allow_unsafe {
         super::lint::preflight(config, &migrations, driver.as_mut(), &target, &policy).await?;
@@ -26,5 +27,30 @@ pub async fn run(
     } else {
         executor.run(&migrations, &target, &policy).await
     };
+    crate::report::run_report(config, &report)
+}
+
+/// `up` itself. Most runs find nothing to do: the first dry run (on the history as committed,
+/// without the lock, nor its connection on PostgreSQL) shows it, and is then the whole run
+/// (`run_after`). Otherwise the pending migrations are linted and the run goes on as usual.
+async fn apply(
+    config: &Config,
+    target: Target,
+    policy: Policy,
+    allow_unsafe: bool,
+    verify: bool,
+) -> Result<i32> {
+    let (migrations, mut driver) = load_and_connect(config, false).await?;
+    let dry = Executor::new(driver.as_mut(), options(config))
+        .dry_run(&migrations, &target, &policy)
+        .await;
+    let nothing = dry.error.is_none() && dry.plan.as_ref().is_some_and(|p| p.steps.is_empty());
+    if !nothing && !allow_unsafe {
+        super::lint::preflight(config, &migrations, driver.as_mut(), &target, &policy).await?;
+    }
+    let report = Executor::new(driver.as_mut(), options(config).verify(verify))
+        .with_events(progress(config))
+        .run_after(&dry, &migrations, &target, &policy)
+        .await;
     crate::report::run_report(config, &report)
 }

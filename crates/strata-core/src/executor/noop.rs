@@ -19,10 +19,36 @@
 //! lease mode (`lock = "table"`): a lease left by a killed runner never matters to a run that
 //! writes nothing.
 
-use super::Executor;
-use crate::{plan, Migration, Plan, Policy, Target};
+use super::{direction_of, Executor};
+use crate::{plan, Migration, Plan, Policy, Report, Target};
 
 impl Executor<'_> {
+    /// [`run`](Executor::run) right after a [`dry_run`](Executor::dry_run) with the same
+    /// target and policy on the same database (`strata up` makes one for its lint pre-flight):
+    /// when that dry run, made on the history as committed, found nothing to do, the run has
+    /// nothing to do either, for the reason given above, and ends without reading the history
+    /// again. Otherwise it is [`run`](Executor::run).
+    pub async fn run_after(
+        &mut self,
+        dry: &Report,
+        local: &[Migration],
+        target: &Target,
+        policy: &Policy,
+    ) -> Report {
+        let empty = dry.plan.as_ref().filter(|p| p.steps.is_empty());
+        if let (true, None, Some(plan)) = (dry.dry_run, &dry.error, empty) {
+            let mut report = Report::new(direction_of(target));
+            report.verify = self.options.verify;
+            report.plan = Some(plan.clone());
+            // A driver that took the lock on its own gives it back (as in `nothing_to_do`).
+            if let Err(e) = self.driver.unlock().await {
+                report.error = Some(e.into());
+            }
+            return report;
+        }
+        self.run(local, target, policy).await
+    }
+
     /// The empty plan, when the history as committed now leaves nothing to do; `None` when the
     /// run must take the lock and decide there.
     pub(super) async fn nothing_to_do(
