@@ -85,8 +85,9 @@ fn propagate(
         return;
     }
     let refs: Vec<&Object> = a.iter().collect();
-    let requires = requirements(&refs);
     let keys: Vec<String> = refs.iter().map(|o| o.key()).collect();
+    let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let requires = requirements(&refs, &key_refs);
     loop {
         let mut added = false;
         for (i, o) in refs.iter().enumerate() {

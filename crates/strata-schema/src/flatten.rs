@@ -6,6 +6,12 @@ use crate::render::{ident, qname};
 
 /// Every object of a schema, comments and grants as objects of their own.
 pub(crate) fn flatten(schema: &Schema) -> Vec<Object> {
+    flatten_with(schema, true)
+}
+
+/// [`flatten`], with the columns and the constraints that `CREATE TABLE` holds as objects of
+/// their own only when `parts` (a dump creates them with their table).
+pub(crate) fn flatten_with(schema: &Schema, parts: bool) -> Vec<Object> {
     let mut out = Vec::new();
     let mut extras = Extras::default();
     for s in &schema.schemas {
@@ -95,7 +101,7 @@ pub(crate) fn flatten(schema: &Schema) -> Vec<Object> {
         out.push(object);
     }
     for t in &schema.tables {
-        flatten_table(t, &mut out, &mut extras);
+        flatten_table(t, parts, &mut out, &mut extras);
     }
     for v in &schema.views {
         let mut v = v.clone();
@@ -139,7 +145,7 @@ fn view_name(o: &Object) -> QualifiedName {
     }
 }
 
-fn flatten_table(t: &Table, out: &mut Vec<Object>, extras: &mut Extras) {
+fn flatten_table(t: &Table, parts: bool, out: &mut Vec<Object>, extras: &mut Extras) {
     let key = format!("TABLE {}", qname(&t.name));
     extras.add(
         &key,
@@ -159,10 +165,12 @@ fn flatten_table(t: &Table, out: &mut Vec<Object>, extras: &mut Extras) {
             let on = format!("column {}.{}", t.name, c.name);
             extras.add(&ckey, "", &on, &Some(text), &[]);
         }
-        out.push(Object::Column {
-            table: t.name.clone(),
-            column: c.clone(),
-        });
+        if parts {
+            out.push(Object::Column {
+                table: t.name.clone(),
+                column: c.clone(),
+            });
+        }
     }
     for c in &mut table.constraints {
         if let Some(text) = c.comment.take() {
@@ -170,10 +178,12 @@ fn flatten_table(t: &Table, out: &mut Vec<Object>, extras: &mut Extras) {
             let on = format!("constraint {} on {}", c.name, t.name);
             extras.add(&ckey, "", &on, &Some(text), &[]);
         }
-        out.push(Object::Constraint {
-            table: t.name.clone(),
-            constraint: c.clone(),
-        });
+        if parts || c.is_deferred_to_alter() {
+            out.push(Object::Constraint {
+                table: t.name.clone(),
+                constraint: c.clone(),
+            });
+        }
     }
     if t.row_security || t.force_row_security {
         out.push(Object::RowSecurity {

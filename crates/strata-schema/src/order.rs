@@ -2,18 +2,20 @@
 
 use crate::object::Object;
 use crate::refs::{scan, Found};
-use crate::render::{ident, qname};
 use crate::QualifiedName;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 
-/// For each object of `objects`, the indexes of the objects in the same list it needs first.
-pub(crate) fn requirements(objects: &[&Object]) -> Vec<Vec<usize>> {
-    let mut by_key: HashMap<String, usize> = HashMap::with_capacity(objects.len());
+/// For each object of `objects` (whose keys are `keys`), the indexes of the objects in the same
+/// list it needs first.
+pub(crate) fn requirements(objects: &[&Object], keys: &[&str]) -> Vec<Vec<usize>> {
+    let mut by_key: HashMap<&str, usize> = HashMap::with_capacity(objects.len());
     let mut by_name: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
     let mut unique_indexes: HashMap<&QualifiedName, Vec<usize>> = HashMap::new();
+    // Columns by (schema, table, column): what `COLUMN "schema"."table"."column"` keys name.
+    let mut columns: HashMap<(&str, &str, &str), usize> = HashMap::new();
     for (i, o) in objects.iter().enumerate() {
-        by_key.insert(o.key(), i);
+        by_key.insert(keys[i], i);
         let name = match o {
             Object::Table(t) => Some(&t.name),
             Object::View(v) => Some(&v.name),
@@ -28,6 +30,17 @@ pub(crate) fn requirements(objects: &[&Object]) -> Vec<Vec<usize>> {
                 }
                 None
             }
+            Object::Column { table, column } => {
+                columns.insert(
+                    (
+                        table.schema.as_str(),
+                        table.name.as_str(),
+                        column.name.as_str(),
+                    ),
+                    i,
+                );
+                None
+            }
             _ => None,
         };
         if let Some(n) = name {
@@ -37,6 +50,7 @@ pub(crate) fn requirements(objects: &[&Object]) -> Vec<Vec<usize>> {
                 .push(i);
         }
     }
+    let mut found = Found::default();
     objects
         .iter()
         .enumerate()
@@ -45,7 +59,7 @@ pub(crate) fn requirements(objects: &[&Object]) -> Vec<Vec<usize>> {
             let mut out: Vec<usize> = deps
                 .keys
                 .iter()
-                .filter_map(|k| by_key.get(k).copied())
+                .filter_map(|k| by_key.get(k.as_str()).copied())
                 .collect();
             for n in &deps.names {
                 if let Some(v) = by_name.get(&(n.schema.as_str(), n.name.as_str())) {
@@ -56,19 +70,20 @@ pub(crate) fn requirements(objects: &[&Object]) -> Vec<Vec<usize>> {
                 out.extend(unique_indexes.get(t).into_iter().flatten());
             }
             if !deps.texts.is_empty() {
-                let mut found = Found::default();
+                let scope = o.column_scope();
+                found.clear();
                 for t in &deps.texts {
-                    scan(t, &mut found);
+                    scan(t, &mut found, scope.is_some());
                 }
                 for (s, n) in &found.qualified {
-                    if let Some(v) = by_name.get(&(s.as_str(), n.as_str())) {
+                    if let Some(v) = by_name.get(&(s.as_ref(), n.as_ref())) {
                         out.extend(v);
                     }
                 }
-                if let Some(table) = o.column_scope() {
-                    let prefix = format!("COLUMN {}.", qname(table));
+                if let Some(table) = scope {
                     for id in &found.identifiers {
-                        if let Some(&j) = by_key.get(&format!("{prefix}{}", ident(id))) {
+                        let column = (table.schema.as_str(), table.name.as_str(), id.as_ref());
+                        if let Some(&j) = columns.get(&column) {
                             out.push(j);
                         }
                     }
@@ -87,7 +102,7 @@ pub(crate) fn requirements(objects: &[&Object]) -> Vec<Vec<usize>> {
 /// rank goes first (the highest when reversed), then the smallest key, so the order is
 /// deterministic. A cycle is broken at its smallest node.
 pub(crate) fn topological(
-    nodes: &[(u8, String)],
+    nodes: &[(u8, &str)],
     requires: &[Vec<usize>],
     reverse: bool,
 ) -> Vec<usize> {
@@ -106,25 +121,35 @@ pub(crate) fn topological(
             }
         }
     }
-    let priority = |i: usize| {
-        let rank = if reverse {
+    // Every node's place in priority order, computed once: (rank, key, index).
+    let rank = |i: usize| {
+        if reverse {
             u8::MAX - nodes[i].0
         } else {
             nodes[i].0
-        };
-        Reverse((rank, nodes[i].1.clone(), i))
+        }
     };
-    let mut ready: BinaryHeap<_> = (0..n).filter(|&i| pending[i] == 0).map(priority).collect();
+    let mut by_priority: Vec<usize> = (0..n).collect();
+    by_priority.sort_unstable_by(|&a, &b| (rank(a), nodes[a].1, a).cmp(&(rank(b), nodes[b].1, b)));
+    let mut place = vec![0usize; n];
+    for (p, &i) in by_priority.iter().enumerate() {
+        place[i] = p;
+    }
+    let mut ready: BinaryHeap<Reverse<usize>> = (0..n)
+        .filter(|&i| pending[i] == 0)
+        .map(|i| Reverse(place[i]))
+        .collect();
     let mut done = vec![false; n];
     let mut out = Vec::with_capacity(n);
     while out.len() < n {
         let next = match ready.pop() {
-            Some(Reverse((_, _, i))) => i,
+            Some(Reverse(p)) => by_priority[p],
             None => {
                 // A cycle: take the first remaining node in priority order.
-                let i = (0..n)
-                    .filter(|&i| !done[i])
-                    .min_by_key(|&i| priority(i).0)
+                let i = by_priority
+                    .iter()
+                    .copied()
+                    .find(|&i| !done[i])
                     .expect("nodes remain");
                 pending[i] = 0;
                 i
@@ -141,7 +166,7 @@ pub(crate) fn topological(
             }
             pending[w] = pending[w].saturating_sub(1);
             if pending[w] == 0 {
-                ready.push(priority(w));
+                ready.push(Reverse(place[w]));
             }
         }
     }
@@ -154,11 +179,7 @@ mod tests {
 
     #[test]
     fn dependencies_first_then_rank_then_key() {
-        let nodes = vec![
-            (5, "b".to_string()),
-            (5, "a".to_string()),
-            (1, "z".to_string()),
-        ];
+        let nodes = vec![(5, "b"), (5, "a"), (1, "z")];
         // a needs b.
         let requires = vec![vec![], vec![0], vec![]];
         assert_eq!(topological(&nodes, &requires, false), vec![2, 0, 1]);
@@ -167,7 +188,7 @@ mod tests {
 
     #[test]
     fn cycles_are_broken_deterministically() {
-        let nodes = vec![(1, "a".to_string()), (1, "b".to_string())];
+        let nodes = vec![(1, "a"), (1, "b")];
         let requires = vec![vec![1], vec![0]];
         assert_eq!(topological(&nodes, &requires, false), vec![0, 1]);
     }

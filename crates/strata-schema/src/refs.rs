@@ -6,52 +6,84 @@
 //! too: `nextval('public.users_id_seq'::regclass)` names its sequence inside one. A false match
 //! only adds an ordering constraint between two objects, never a wrong statement.
 
-/// Identifiers found in a text.
+use std::borrow::Cow;
+
+/// Identifiers found in texts.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub(crate) struct Found {
+pub(crate) struct Found<'a> {
     /// `(schema, name)` pairs: every `a.b` with `a` and `b` identifiers.
-    pub qualified: Vec<(String, String)>,
-    /// Every identifier, qualified or not (unquoted ones folded to lower case).
-    pub identifiers: Vec<String>,
+    pub qualified: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+    /// Every identifier, qualified or not (unquoted ones folded to lower case), when asked for.
+    pub identifiers: Vec<Cow<'a, str>>,
 }
 
-/// Scans `text` for identifiers and qualified names.
-pub(crate) fn scan(text: &str, found: &mut Found) {
-    let chars: Vec<char> = text.chars().collect();
+impl Found<'_> {
+    /// Forgets everything found, keeping the memory.
+    pub fn clear(&mut self) {
+        self.qualified.clear();
+        self.identifiers.clear();
+    }
+}
+
+/// Scans `text` for qualified names and, with `identifiers`, every identifier.
+pub(crate) fn scan<'a>(text: &'a str, found: &mut Found<'a>, identifiers: bool) {
+    let bytes = text.as_bytes();
     let mut i = 0;
     // The previous identifier and whether a `.` followed it.
-    let mut previous: Option<String> = None;
+    let mut previous: Option<Cow<'a, str>> = None;
     let mut dot = false;
-    while i < chars.len() {
-        let c = chars[i];
+    while i < bytes.len() {
+        let c = text[i..].chars().next().expect("a char boundary");
         let token = if c == '"' {
-            let mut s = String::new();
+            // A quoted identifier: up to the closing quote, `""` standing for one quote.
             i += 1;
-            while i < chars.len() {
-                if chars[i] == '"' {
-                    if chars.get(i + 1) == Some(&'"') {
-                        s.push('"');
+            let start = i;
+            let mut segment = i;
+            let mut owned: Option<String> = None;
+            let end = loop {
+                match bytes.get(i) {
+                    None => break i,
+                    Some(b'"') if bytes.get(i + 1) == Some(&b'"') => {
+                        let o = owned.get_or_insert_with(String::new);
+                        o.push_str(&text[segment..i]);
+                        o.push('"');
                         i += 2;
-                        continue;
+                        segment = i;
                     }
-                    i += 1;
+                    Some(b'"') => {
+                        i += 1;
+                        break i - 1;
+                    }
+                    Some(_) => i += 1,
+                }
+            };
+            Some(match owned {
+                Some(mut o) => {
+                    o.push_str(&text[segment..end]);
+                    Cow::Owned(o)
+                }
+                None => Cow::Borrowed(&text[start..end]),
+            })
+        } else if c.is_alphabetic() || c == '_' {
+            let start = i;
+            let mut lower = true;
+            for ch in text[i..].chars() {
+                if !(ch.is_alphanumeric() || ch == '_' || ch == '$') {
                     break;
                 }
-                s.push(chars[i]);
-                i += 1;
+                if !(ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_' || ch == '$') {
+                    lower = false;
+                }
+                i += ch.len_utf8();
             }
-            Some(s)
-        } else if c.is_alphabetic() || c == '_' {
-            let mut s = String::new();
-            while i < chars.len()
-                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$')
-            {
-                s.extend(chars[i].to_lowercase());
-                i += 1;
-            }
-            Some(s)
+            let word = &text[start..i];
+            Some(if lower {
+                Cow::Borrowed(word)
+            } else {
+                Cow::Owned(word.chars().flat_map(char::to_lowercase).collect())
+            })
         } else {
-            i += 1;
+            i += c.len_utf8();
             if c == '.' && previous.is_some() {
                 dot = true;
             } else if !c.is_whitespace() || dot {
@@ -65,7 +97,9 @@ pub(crate) fn scan(text: &str, found: &mut Found) {
             if let (Some(p), true) = (&previous, dot) {
                 found.qualified.push((p.clone(), t.clone()));
             }
-            found.identifiers.push(t.clone());
+            if identifiers {
+                found.identifiers.push(t.clone());
+            }
             previous = Some(t);
             dot = false;
         }
@@ -78,8 +112,11 @@ mod tests {
 
     fn qualified(text: &str) -> Vec<(String, String)> {
         let mut f = Found::default();
-        scan(text, &mut f);
+        scan(text, &mut f, false);
         f.qualified
+            .into_iter()
+            .map(|(a, b)| (a.into_owned(), b.into_owned()))
+            .collect()
     }
 
     #[test]
@@ -107,7 +144,7 @@ mod tests {
     #[test]
     fn identifiers_fold_unquoted_case() {
         let mut f = Found::default();
-        scan(r#"lower(Email) "Name""#, &mut f);
+        scan(r#"lower(Email) "Name""#, &mut f, true);
         assert_eq!(f.identifiers, vec!["lower", "email", "Name"]);
     }
 }

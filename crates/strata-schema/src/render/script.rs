@@ -10,9 +10,10 @@
 use super::alter::{alter, drop};
 use super::create::create;
 use crate::change::Change;
+use crate::flatten::flatten_with;
 use crate::object::Object;
 use crate::order::{requirements, topological};
-use crate::{diff, QualifiedName, Schema};
+use crate::{QualifiedName, Schema};
 use std::collections::{HashMap, HashSet};
 
 /// The lines every script starts with: function bodies are not checked while objects they use
@@ -44,57 +45,93 @@ pub fn changes_sql(changes: &[Change]) -> Vec<String> {
             }
         }
     }
+    let drop_keys: Vec<String> = drops.iter().map(|d| d.0.key()).collect();
+    let create_keys: Vec<String> = creates.iter().map(|c| c.0.key()).collect();
+    let drops = drops
+        .into_iter()
+        .zip(&drop_keys)
+        .map(|((o, last), k)| (o, last, k.as_str()))
+        .collect();
+    let creates = creates
+        .into_iter()
+        .zip(&create_keys)
+        .map(|((o, sql), k)| (o, sql, k.as_str()))
+        .collect();
+    plan(drops, creates)
+}
+
+/// Orders and renders drops `(object, in the last phase, key)` and creates `(object, in-place
+/// alter, key)`.
+fn plan(
+    drops: Vec<(&Object, bool, &str)>,
+    creates: Vec<(&Object, Option<Vec<String>>, &str)>,
+) -> Vec<String> {
     // Relation names to keys, for the owners of indexes and triggers (tables or views).
-    let mut relations: HashMap<QualifiedName, String> = HashMap::new();
-    for o in drops.iter().map(|d| d.0).chain(creates.iter().map(|c| c.0)) {
+    let mut relations: HashMap<&QualifiedName, &str> = HashMap::new();
+    let all = drops
+        .iter()
+        .map(|d| (d.0, d.2))
+        .chain(creates.iter().map(|c| (c.0, c.2)));
+    for (o, key) in all {
         match o {
-            Object::Table(t) => relations.insert(t.name.clone(), o.key()),
-            Object::View(v) => relations.insert(v.name.clone(), o.key()),
+            Object::Table(t) => relations.insert(&t.name, key),
+            Object::View(v) => relations.insert(&v.name, key),
             _ => None,
         };
     }
-    let relation_key = |n: &QualifiedName| {
-        relations
-            .get(n)
-            .cloned()
-            .unwrap_or_else(|| format!("TABLE {}", super::qname(n)))
+    let relation_key = |n: &QualifiedName| match relations.get(n) {
+        Some(k) => k.to_string(),
+        None => format!("TABLE {}", super::qname(n)),
     };
-    let dropped: HashSet<String> = drops.iter().map(|d| d.0.key()).collect();
-    let created: HashSet<String> = creates
+    let dropped: HashSet<&str> = drops.iter().map(|d| d.2).collect();
+    let created: HashSet<&str> = creates
         .iter()
         .filter(|c| c.1.is_none())
-        .map(|c| c.0.key())
+        .map(|c| c.2)
         .collect();
-    drops.retain(|(o, _)| !o.owner(&relation_key).is_some_and(|k| dropped.contains(&k)));
-    creates.retain(|(o, sql)| {
-        !(sql.is_none()
-            && o.inline_in_table()
-            && o.owner(&relation_key).is_some_and(|k| created.contains(&k)))
-    });
+    let mut first: Vec<(&Object, &str)> = Vec::new();
+    let mut last: Vec<(&Object, &str)> = Vec::new();
+    for &(o, at_end, key) in &drops {
+        if o.owner(&relation_key)
+            .is_some_and(|k| dropped.contains(k.as_str()))
+        {
+            continue;
+        }
+        if at_end { &mut last } else { &mut first }.push((o, key));
+    }
+    let kept: Vec<&(&Object, Option<Vec<String>>, &str)> = creates
+        .iter()
+        .filter(|(o, sql, _)| {
+            !(sql.is_none()
+                && o.inline_in_table()
+                && o.owner(&relation_key)
+                    .is_some_and(|k| created.contains(k.as_str())))
+        })
+        .collect();
 
     let mut out = Vec::new();
-    let (last, first): (Vec<_>, Vec<_>) = drops.into_iter().partition(|d| d.1);
-    let first: Vec<&Object> = first.into_iter().map(|d| d.0).collect();
     for i in ordered(&first, true) {
-        out.extend(drop(first[i]));
+        out.extend(drop(first[i].0));
     }
-    let objects: Vec<&Object> = creates.iter().map(|c| c.0).collect();
+    let objects: Vec<(&Object, &str)> = kept.iter().map(|c| (c.0, c.2)).collect();
     for i in ordered(&objects, false) {
-        match &creates[i].1 {
+        match &kept[i].1 {
             Some(sql) => out.extend(sql.iter().cloned()),
-            None => out.extend(create(creates[i].0)),
+            None => out.extend(create(objects[i].0)),
         }
     }
-    let last: Vec<&Object> = last.into_iter().map(|d| d.0).collect();
     for i in ordered(&last, true) {
-        out.extend(drop(last[i]));
+        out.extend(drop(last[i].0));
     }
     out
 }
 
-fn ordered(objects: &[&Object], reverse: bool) -> Vec<usize> {
-    let requires = requirements(objects);
-    let nodes: Vec<(u8, String)> = objects.iter().map(|o| (o.rank(), o.key())).collect();
+/// The order to carry out `objects` (with their keys) in.
+fn ordered(objects: &[(&Object, &str)], reverse: bool) -> Vec<usize> {
+    let refs: Vec<&Object> = objects.iter().map(|o| o.0).collect();
+    let keys: Vec<&str> = objects.iter().map(|o| o.1).collect();
+    let requires = requirements(&refs, &keys);
+    let nodes: Vec<(u8, &str)> = objects.iter().map(|(o, k)| (o.rank(), *k)).collect();
     topological(&nodes, &requires, reverse)
 }
 
@@ -112,9 +149,22 @@ pub fn script(statements: &[String]) -> String {
 
 /// The whole schema as a script that creates it in an empty database: deterministic (the same
 /// schema always gives the same text) and ordered so that it reloads.
+///
+/// The same statements as [`changes_sql`] of the [`crate::diff`] from an empty schema, without
+/// building the diff: every object is created, once per key (the last one flattened, as in
+/// the diff), and the parts that `CREATE TABLE` holds are never made objects of their own.
 pub fn dump_sql(schema: &Schema) -> String {
-    let changes = diff(&Schema::default(), schema);
+    let mut objects: Vec<(String, Object)> = flatten_with(schema, false)
+        .into_iter()
+        .map(|o| (o.key(), o))
+        .collect();
+    objects.sort_by(|a, b| a.0.cmp(&b.0));
+    objects.reverse();
+    objects.dedup_by(|a, b| a.0 == b.0);
+    objects.reverse();
+    objects.sort_unstable_by(|a, b| (a.1.kind(), &a.0).cmp(&(b.1.kind(), &b.0)));
+    let creates = objects.iter().map(|(k, o)| (o, None, k.as_str())).collect();
     let mut out = String::from("-- strata schema dump\n");
-    out.push_str(&script(&changes_sql(&changes)));
+    out.push_str(&script(&plan(Vec::new(), creates)));
     out
 }
