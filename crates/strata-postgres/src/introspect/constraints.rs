@@ -1,9 +1,7 @@
 //! Table constraints: primary keys, unique, check, exclusion and foreign keys.
 
-use super::sql::comment;
 use super::tables::table_condition;
-use super::{bad_row, Ctx, Reader, Row};
-use std::collections::HashMap;
+use super::{bad_row, Catalog, Ctx, Reader, Row};
 use strata_core::DriverError;
 use strata_schema::{Constraint, ConstraintKind, FkAction, ForeignKey, QualifiedName};
 
@@ -22,15 +20,14 @@ pub(crate) fn sql(ctx: &Ctx) -> String {
          ix.indkey::text, ix.indnkeyatts, {nulls}, pg_get_expr(con.conbin, con.conrelid), \
          con.connoinherit, CASE WHEN con.contype = 'x' THEN pg_get_constraintdef(con.oid) END, \
          fn.nspname, fc.relname, con.confrelid::text, con.confkey::text, con.confupdtype, \
-         con.confdeltype, con.confmatchtype, {comment} \
+         con.confdeltype, con.confmatchtype, con.oid::text \
          FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid \
          JOIN pg_namespace n ON n.oid = c.relnamespace \
          LEFT JOIN pg_index ix ON ix.indexrelid = con.conindid AND con.contype IN ('p', 'u') \
          LEFT JOIN pg_class fc ON fc.oid = con.confrelid \
          LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace \
          WHERE con.contype IN ('p', 'u', 'c', 'x', 'f') AND con.conislocal \
-         AND con.conparentid = 0 AND {cond} ORDER BY 1, 2, 3",
-        comment = comment("pg_constraint", "con.oid", "0"),
+         AND con.conparentid = 0 AND {cond}",
         cond = table_condition(ctx),
     )
 }
@@ -46,19 +43,12 @@ fn action(code: &str) -> FkAction {
 }
 
 pub(crate) fn read(rows: Vec<Row<'_>>, reader: &mut Reader) -> Result<(), DriverError> {
-    let index: HashMap<QualifiedName, usize> = reader
-        .schema
-        .tables
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.name.clone(), i))
-        .collect();
     for r in rows {
-        let table = QualifiedName::new(r.text(0), r.text(1));
-        let Some(&i) = index.get(&table) else {
+        let oid = r.text(7);
+        let Some(&i) = r.oid(7).ok().and_then(|o| reader.tables.get(&o)) else {
+            let table = QualifiedName::new(r.text(0), r.text(1));
             return Err(bad_row(format!("a constraint of unknown table {table}")));
         };
-        let oid = r.text(7);
         let columns = reader.column_names(&oid, &r.text(8), 0);
         let key_count = r.opt(10).and_then(|n| n.parse().ok()).unwrap_or(usize::MAX);
         let include = reader.column_names(&oid, &r.text(9), key_count);
@@ -93,7 +83,7 @@ pub(crate) fn read(rows: Vec<Row<'_>>, reader: &mut Reader) -> Result<(), Driver
         c.deferrable = r.flag(4);
         c.initially_deferred = r.flag(5);
         c.valid = r.flag(6);
-        c.comment = r.opt(22);
+        c.comment = reader.comment(Catalog::Constraint, r.oid(22)?, 0);
         reader.schema.tables[i].constraints.push(c);
     }
     Ok(())

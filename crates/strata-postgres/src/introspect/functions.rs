@@ -1,7 +1,7 @@
 //! Functions, procedures and window functions (aggregates are left for later).
 
 use super::namespaces::read_grants;
-use super::sql::{comment, grants, not_extension_member};
+use super::sql::{comment, grants, init_privs_join};
 use super::{Ctx, Reader, Row};
 use strata_core::DriverError;
 use strata_schema::{Function, FunctionKind, Parallel, QualifiedName, Volatility};
@@ -21,12 +21,14 @@ pub(crate) fn sql(ctx: &Ctx) -> String {
          p.proleakproof, p.proparallel, p.procost::text, p.prorows::text, \
          coalesce(array_to_json(p.proconfig), '[]')::text \
          FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
-         JOIN pg_language l ON l.oid = p.prolang \
-         WHERE p.prokind IN ('f', 'p', 'w') AND {ok} AND {member} ORDER BY 1, 2, 7",
+         JOIN pg_language l ON l.oid = p.prolang {init} \
+         WHERE p.prokind IN ('f', 'p', 'w') AND {ok} AND {member}{share}",
         comment = comment("pg_proc", "p.oid", "0"),
-        grants = grants("p.proacl", 'f', "p.proowner", "pg_proc", "p.oid"),
+        grants = grants("p.proacl", 'f', "p.proowner"),
+        init = init_privs_join("pg_proc", "p.oid"),
         ok = ctx.schema_ok("n.nspname"),
-        member = not_extension_member("pg_proc", "p.oid"),
+        member = ctx.not_member("pg_proc", "p.oid"),
+        share = ctx.share("p.oid"),
     )
 }
 

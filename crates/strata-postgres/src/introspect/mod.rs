@@ -2,11 +2,16 @@
 //! engine-neutral [`strata_schema::Schema`], without pg_dump.
 //!
 //! Why it is fast: one query per object family for the whole database (never one per table),
-//! all sent as one simple-protocol batch inside a read-only repeatable-read transaction, so the
-//! whole schema costs two round trips (the server version, then the batch) and is read from one
-//! snapshot. The session's `search_path` is empty while it runs, so the server prints every
-//! name outside `pg_catalog` schema-qualified: dumps do not depend on anyone's search path, and
-//! `strata-schema` finds dependencies by those qualified names.
+//! all sent as one simple-protocol batch inside a read-only repeatable-read transaction. The
+//! first round trip opens that transaction and reads the server version, the size of the
+//! database and whether extensions own any objects (when none do, no query looks for extension
+//! members). A large database is then read over two connections at once: the first exports its
+//! snapshot (`pg_export_snapshot`), the other imports it (`SET TRANSACTION SNAPSHOT`) so that
+//! both see the same state, and each reads the objects whose OID falls in its share: the server
+//! prints expressions and definitions on two cores, and every table is opened (to print its
+//! expressions) by one connection only. The session's `search_path` is empty while it runs, so the
+//! server prints every name outside `pg_catalog` schema-qualified: dumps do not depend on
+//! anyone's search path, and `strata-schema` finds dependencies by those qualified names.
 //!
 //! One file per object family: each has the SQL of its query and the code that reads its rows.
 
@@ -24,139 +29,489 @@ mod views;
 
 use crate::conn::Connector;
 use crate::error;
+use std::collections::HashMap;
 use strata_core::{DriverError, DriverErrorKind};
 use strata_schema::{Filter, Schema};
 use tokio_postgres::{Client, SimpleQueryMessage, SimpleQueryRow};
 
 pub(crate) use sql::Ctx;
 
+/// How many connections read a large database at once: two, for the common case of a server
+/// with few cores shared with other work (more connections each warm up their own catalog
+/// caches, which costs more than the third share saves).
+const CONNECTIONS: usize = 2;
+
+/// Relations (of any kind, created after `initdb`) from which a database counts as large: below
+/// it, opening more connections costs more than it saves.
+const LARGE: i64 = 1500;
+
 /// Reads the schema of the database at `url` (a `postgres://` URL; gaps filled from the `PG*`
-/// environment variables), limited by `filter`.
+/// environment variables), limited by `filter`. A large database is read over several
+/// connections that share one snapshot.
 pub async fn introspect(url: &str, filter: &Filter) -> Result<Schema, DriverError> {
-    let params = crate::url::parse(url, &crate::url::process_env)?;
-    let client = Connector::new(params)?.open(None).await?;
-    introspect_client(&client, filter).await
+    introspect_with(url, filter, None).await
 }
 
-/// Reads the schema through an open connection.
-pub(crate) async fn introspect_client(
+/// [`introspect`] over exactly `connections` connections (`None`: decided by the size of the
+/// database). The result is the same whatever the number.
+pub async fn introspect_with(
+    url: &str,
+    filter: &Filter,
+    connections: Option<usize>,
+) -> Result<Schema, DriverError> {
+    let params = crate::url::parse(url, &crate::url::process_env)?;
+    let connector = Connector::new(params)?;
+    let client = connector.open(None).await?;
+    let result = read(&connector, &client, filter, connections).await;
+    if result.is_err() {
+        let _ = client.batch_execute("ROLLBACK").await;
+    }
+    result
+}
+
+/// The transaction every connection runs in, and the settings the catalog queries need:
+/// parallel workers and JIT compilation cost more than they save on catalog queries (a worker
+/// starts with cold caches, and JIT compiles for plans the planner misjudges).
+const BEGIN: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+const SETTINGS: [&str; 3] = [
+    "SET LOCAL search_path = ''",
+    "SET LOCAL max_parallel_workers_per_gather = 0",
+    "SET LOCAL jit = off",
+];
+
+/// The first round trip: the server version, whether extensions own objects, how many
+/// relations there are, and (when more connections may help) the exported snapshot.
+const START: &str = "SELECT current_setting('server_version_num'), \
+     EXISTS (SELECT 1 FROM pg_depend WHERE refclassid = 'pg_extension'::regclass \
+     AND deptype = 'e' AND objid >= 16384), \
+     (SELECT count(*) FROM pg_class WHERE oid >= 16384)";
+
+async fn read(
+    connector: &Connector,
     client: &Client,
     filter: &Filter,
+    connections: Option<usize>,
 ) -> Result<Schema, DriverError> {
-    let version = crate::conn::rows(client, "SHOW server_version_num").await?;
-    let version_num = version
-        .first()
-        .and_then(|r| r.get(0))
-        .and_then(|v| v.parse::<u32>().ok())
-        .unwrap_or(0);
-    if version_num < 120000 {
+    let failed = |e: tokio_postgres::Error| {
+        let mut err = error::map(&e);
+        err.message = format!("reading the schema failed: {}", err.message);
+        err
+    };
+    let start = client
+        .simple_query(&format!("{BEGIN}; {START}"))
+        .await
+        .map_err(failed)?;
+    let first = start.iter().find_map(|m| match m {
+        SimpleQueryMessage::Row(r) => Some(r),
+        _ => None,
+    });
+    let field = |i: usize| first.and_then(|r| r.get(i)).unwrap_or("");
+    let version: u32 = field(0).parse().unwrap_or(0);
+    if version < 120000 {
         return Err(DriverError::new(
             DriverErrorKind::Other,
-            format!(
-                "schema introspection needs PostgreSQL 12 or later (the server is {version_num})"
-            ),
+            format!("schema introspection needs PostgreSQL 12 or later (the server is {version})"),
         ));
     }
-    let ctx = Ctx::new(filter, version_num)?;
-    let families: Vec<Family> = vec![
-        (attributes_sql(), read_attributes),
-        (namespaces::schemas_sql(&ctx), namespaces::read_schemas),
-        (
-            namespaces::extensions_sql(&ctx),
-            namespaces::read_extensions,
-        ),
-        (types::enums_sql(&ctx), types::read_enums),
-        (types::composites_sql(&ctx), types::read_composites),
-        (types::domains_sql(&ctx), types::read_domains),
-        (sequences::sql(&ctx), sequences::read),
-        (tables::tables_sql(&ctx), tables::read_tables),
-        (tables::columns_sql(&ctx), tables::read_columns),
-        (constraints::sql(&ctx), constraints::read),
-        (indexes::sql(&ctx), indexes::read),
-        (views::sql(&ctx), views::read),
-        (functions::sql(&ctx), functions::read),
-        (triggers::sql(&ctx), triggers::read),
-        (policies::sql(&ctx), policies::read),
-    ];
-    let mut batch = String::from(
-        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\nSET LOCAL search_path = '';\n\
-         SET LOCAL max_parallel_workers_per_gather = 0;\nSET LOCAL jit = off;\n",
-    );
-    for (sql, _) in &families {
-        batch.push_str(sql);
-        batch.push_str(";\n");
+    let members = field(1) == "t";
+    let relations: i64 = field(2).parse().unwrap_or(0);
+    let mut parts = connections
+        .unwrap_or(if relations >= LARGE { CONNECTIONS } else { 1 })
+        .max(1);
+    let ctx = Ctx::new(filter, version, members)?;
+    let mut snapshot = None;
+    if parts > 1 {
+        // A server that cannot export a snapshot (a standby before PostgreSQL 10's rules, a
+        // pooler that forbids it) is read over this connection alone.
+        match client.simple_query("SELECT pg_export_snapshot()").await {
+            Ok(m) => {
+                snapshot = m.iter().find_map(|m| match m {
+                    SimpleQueryMessage::Row(r) => r.get(0).map(str::to_string),
+                    _ => None,
+                })
+            }
+            Err(_) => {
+                client
+                    .simple_query(&format!("ROLLBACK; {BEGIN}"))
+                    .await
+                    .map_err(failed)?;
+            }
+        }
+        if snapshot.is_none() {
+            parts = 1;
+        }
     }
-    batch.push_str("COMMIT");
-    let messages = match client.simple_query(&batch).await {
-        Ok(m) => m,
-        Err(e) => {
-            let _ = client.batch_execute("ROLLBACK").await;
-            let mut err = error::map(&e);
-            err.message = format!("reading the schema failed: {}", err.message);
-            return Err(err);
-        }
-    };
-    // Parallel workers and JIT compilation cost more than they save on catalog queries: a
-    // worker starts with cold caches, and JIT compiles for plans the planner misjudges.
-    // Result sets in order: BEGIN and the four SETs complete without rows, then one per family.
-    let mut sets: Vec<Vec<SimpleQueryRow>> = vec![Vec::new()];
-    for m in messages {
-        match m {
-            SimpleQueryMessage::Row(r) => sets.last_mut().expect("one set").push(r),
-            SimpleQueryMessage::CommandComplete(_) => sets.push(Vec::new()),
-            _ => {}
-        }
+    // The other connections connect and read their shares while this one reads the first.
+    let helpers: Vec<_> = (1..parts)
+        .map(|k| {
+            let connector = connector.clone();
+            let batch = Batch::new(&ctx.part_of(k, parts), snapshot.as_deref());
+            tokio::spawn(async move {
+                let client = connector.open(None).await?;
+                batch.run(&client).await
+            })
+        })
+        .collect();
+    let mut shares = vec![Batch::new(&ctx.part_of(0, parts), None)
+        .run(client)
+        .await
+        .map_err(|mut e| {
+            e.message = format!("reading the schema failed: {}", e.message);
+            e
+        })?];
+    for (i, helper) in helpers.into_iter().enumerate() {
+        let rows = match helper.await {
+            Ok(Ok(rows)) => rows,
+            // A connection that could not be opened or could not import the snapshot: its
+            // share is read here, in the same snapshot.
+            _ => {
+                Batch::new(&ctx.part_of(i + 1, parts), None)
+                    .run(client)
+                    .await?
+            }
+        };
+        shares.push(rows);
     }
     let mut reader = Reader::default();
-    for (i, (_, read)) in families.iter().enumerate() {
-        let rows = sets.get(i + 4).map(Vec::as_slice).unwrap_or(&[]);
-        read(rows.iter().map(Row).collect(), &mut reader)?;
+    for (f, family) in FAMILIES.iter().enumerate() {
+        let rows: Vec<Row<'_>> = shares
+            .iter()
+            .filter_map(|s| s.get(f))
+            .flatten()
+            .map(Row)
+            .collect();
+        (family.read)(rows, &mut reader)?;
     }
+    if !reader.pending_indexes.is_empty() {
+        let oids: Vec<&str> = reader
+            .pending_indexes
+            .iter()
+            .map(|(_, oid)| oid.as_str())
+            .collect();
+        let rows = crate::conn::rows(client, &indexes::definitions_sql(&oids)).await?;
+        let definitions: HashMap<&str, &str> = rows
+            .iter()
+            .filter_map(|r| Some((r.get(0)?, r.get(1)?)))
+            .collect();
+        for (i, oid) in &reader.pending_indexes {
+            let ix = &mut reader.schema.indexes[*i];
+            let def = definitions.get(oid.as_str()).copied().unwrap_or("");
+            ix.elements = indexes::key_elements(def, &ix.method).ok_or_else(|| {
+                bad_row(format!("cannot read the key of index {}: {def}", ix.name))
+            })?;
+        }
+    }
+    client.batch_execute("COMMIT").await.map_err(failed)?;
     let mut schema = reader.schema;
     finish(&mut schema, filter);
     Ok(schema)
 }
 
-/// The SQL of one object family and the function that reads its rows.
-type Family = (
-    String,
-    fn(Vec<Row<'_>>, &mut Reader) -> Result<(), DriverError>,
-);
+/// One object family: the SQL of its query, the function that reads its rows, and whether its
+/// objects are shared out among the connections (small families are read by the first).
+struct Family {
+    sql: fn(&Ctx) -> String,
+    read: for<'a> fn(Vec<Row<'a>>, &mut Reader) -> Result<(), DriverError>,
+    shared: bool,
+}
 
-/// What the readers fill, and the column names of every relation, so that the other queries
-/// can return attribute numbers (`conkey`, `indkey`, `tgattr`) instead of looking names up row
-/// by row on the server, which costs more than the rest of the query.
+/// The families in the order they are read: tables before their columns and constraints, the
+/// column names and operator classes before what refers to them.
+const FAMILIES: &[Family] = &[
+    Family {
+        sql: attributes_sql,
+        read: read_attributes,
+        shared: true,
+    },
+    Family {
+        sql: comments_sql,
+        read: read_comments,
+        shared: true,
+    },
+    Family {
+        sql: indexes::opclasses_sql,
+        read: indexes::read_opclasses,
+        shared: false,
+    },
+    Family {
+        sql: namespaces::schemas_sql,
+        read: namespaces::read_schemas,
+        shared: false,
+    },
+    Family {
+        sql: namespaces::extensions_sql,
+        read: namespaces::read_extensions,
+        shared: false,
+    },
+    Family {
+        sql: types::enums_sql,
+        read: types::read_enums,
+        shared: false,
+    },
+    Family {
+        sql: types::composites_sql,
+        read: types::read_composites,
+        shared: false,
+    },
+    Family {
+        sql: types::domains_sql,
+        read: types::read_domains,
+        shared: false,
+    },
+    Family {
+        sql: sequences::sql,
+        read: sequences::read,
+        shared: true,
+    },
+    Family {
+        sql: tables::tables_sql,
+        read: tables::read_tables,
+        shared: true,
+    },
+    Family {
+        sql: tables::identities_sql,
+        read: tables::read_identities,
+        shared: true,
+    },
+    Family {
+        sql: tables::columns_sql,
+        read: tables::read_columns,
+        shared: true,
+    },
+    Family {
+        sql: constraints::sql,
+        read: constraints::read,
+        shared: true,
+    },
+    Family {
+        sql: indexes::sql,
+        read: indexes::read,
+        shared: true,
+    },
+    Family {
+        sql: views::sql,
+        read: views::read,
+        shared: true,
+    },
+    Family {
+        sql: functions::sql,
+        read: functions::read,
+        shared: true,
+    },
+    Family {
+        sql: triggers::sql,
+        read: triggers::read,
+        shared: true,
+    },
+    Family {
+        sql: policies::sql,
+        read: policies::read,
+        shared: true,
+    },
+];
+
+/// The queries of one connection's share, as one simple-protocol batch.
+struct Batch {
+    sql: String,
+    /// Statements before the first query (they return no rows).
+    prefix: usize,
+    /// For each family, whether this batch reads it.
+    families: Vec<bool>,
+}
+
+impl Batch {
+    /// The batch for `ctx`'s share. With `snapshot`, it runs in a transaction of its own that
+    /// imports the snapshot; without, in the transaction already open on the connection.
+    fn new(ctx: &Ctx, snapshot: Option<&str>) -> Batch {
+        let mut statements: Vec<String> = Vec::new();
+        if let Some(id) = snapshot {
+            statements.push(BEGIN.into());
+            statements.push(format!(
+                "SET TRANSACTION SNAPSHOT '{}'",
+                id.replace('\'', "")
+            ));
+        }
+        statements.extend(SETTINGS.iter().map(|s| s.to_string()));
+        let prefix = statements.len();
+        let families: Vec<bool> = FAMILIES
+            .iter()
+            .map(|f| f.shared || ctx.part.0 == 0)
+            .collect();
+        for (f, read) in FAMILIES.iter().zip(&families) {
+            if *read {
+                statements.push((f.sql)(ctx));
+            }
+        }
+        if snapshot.is_some() {
+            statements.push("COMMIT".into());
+        }
+        Batch {
+            sql: statements.join(";\n"),
+            prefix,
+            families,
+        }
+    }
+
+    /// Runs it: the rows of each family (empty for those it does not read).
+    async fn run(&self, client: &Client) -> Result<Vec<Vec<SimpleQueryRow>>, DriverError> {
+        let messages = client
+            .simple_query(&self.sql)
+            .await
+            .map_err(|e| error::map(&e))?;
+        // One result per statement, each ended by its CommandComplete.
+        let mut results: Vec<Vec<SimpleQueryRow>> = vec![Vec::new()];
+        for m in messages {
+            match m {
+                SimpleQueryMessage::Row(r) => results.last_mut().expect("one result").push(r),
+                SimpleQueryMessage::CommandComplete(_) => results.push(Vec::new()),
+                _ => {}
+            }
+        }
+        let mut results = results.into_iter().skip(self.prefix);
+        Ok(self
+            .families
+            .iter()
+            .map(|read| {
+                if *read {
+                    results.next().unwrap_or_default()
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect())
+    }
+}
+
+/// Start, increment, minimum, maximum, cache and cycle of a sequence.
+pub(crate) type SequenceOptions = (i64, i64, i64, i64, i64, bool);
+
+/// The catalogs whose objects' comments are read in bulk.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Catalog {
+    Class,
+    Constraint,
+}
+
+/// A column of a relation, as the other queries refer to it by number.
+pub(crate) struct Attribute {
+    pub name: String,
+    /// The name as the server prints it in a definition (`quote_ident`).
+    pub quoted: String,
+    /// Its type's OID.
+    pub type_oid: u32,
+    /// Its collation's OID (0: none).
+    pub collation: u32,
+}
+
+/// What the readers fill, and the columns of every relation, so that the other queries can
+/// return attribute numbers (`conkey`, `indkey`, `tgattr`) instead of looking names up row by
+/// row on the server, which costs more than the rest of the query.
 #[derive(Default)]
 pub(crate) struct Reader {
     pub schema: Schema,
-    attributes: std::collections::HashMap<(String, i64), String>,
+    attributes: HashMap<(u32, i64), Attribute>,
+    /// The default btree operator class of each type (0: ambiguous).
+    pub default_opclasses: HashMap<u32, u32>,
+    /// Indexes whose key the server is to print: (position in `schema.indexes`, OID).
+    pub pending_indexes: Vec<(usize, String)>,
+    /// Tables by OID: their position in `schema.tables`.
+    pub tables: HashMap<u32, usize>,
+    /// The options of the sequence of each identity column, by (table, column number).
+    pub identities: HashMap<(u32, i64), SequenceOptions>,
+    /// Comments on relations, their columns and constraints, by (catalog, OID, column).
+    comments: HashMap<(Catalog, u32, i64), String>,
 }
 
 impl Reader {
     /// The names of columns `numbers` (`{1,2}` or `1 2`, as the server prints `int2[]` and
     /// `int2vector`) of relation `oid`; `skip` leading numbers are left out.
     pub fn column_names(&self, oid: &str, numbers: &str, skip: usize) -> Vec<String> {
+        let Ok(oid) = oid.parse::<u32>() else {
+            return Vec::new();
+        };
         numbers
             .trim_matches(|c| c == '{' || c == '}')
             .split([',', ' '])
             .filter_map(|n| n.parse::<i64>().ok())
             .skip(skip)
-            .filter_map(|n| self.attributes.get(&(oid.to_string(), n)).cloned())
+            .filter_map(|n| self.attributes.get(&(oid, n)).map(|a| a.name.clone()))
             .collect()
+    }
+
+    /// Column `number` of relation `oid`.
+    pub fn attribute(&self, oid: u32, number: i64) -> Option<&Attribute> {
+        self.attributes.get(&(oid, number))
+    }
+
+    /// Records column `number` of relation `oid`.
+    pub fn add_attribute(&mut self, oid: u32, number: i64, attribute: Attribute) {
+        self.attributes.insert((oid, number), attribute);
+    }
+
+    /// The comment on an object (`column` > 0: on that column of a relation), taken: each
+    /// object is read once.
+    pub fn comment(&mut self, catalog: Catalog, oid: u32, column: i64) -> Option<String> {
+        self.comments.remove(&(catalog, oid, column))
     }
 }
 
-fn attributes_sql() -> String {
-    "SELECT a.attrelid::text, a.attnum, a.attname FROM pg_attribute a \
-     JOIN pg_class c ON c.oid = a.attrelid \
-     WHERE c.relkind IN ('r', 'p', 'm', 'v', 'f') AND a.attnum > 0 AND NOT a.attisdropped"
-        .into()
+/// The columns of the relations whose columns the tables' query does not read: views,
+/// materialized views, foreign tables, and tables out of the filter's scope that a foreign
+/// key may reference.
+///
+/// Few relations qualify, so their columns are looked up relation by relation (`OFFSET 0`
+/// keeps the server from reading all of `pg_attribute` to join it instead).
+fn attributes_sql(ctx: &Ctx) -> String {
+    format!(
+        "SELECT c.oid::text, a.attnum, a.attname, quote_ident(a.attname), \
+         a.atttypid::text, a.attcollation::text FROM pg_class c \
+         JOIN pg_namespace n ON n.oid = c.relnamespace \
+         CROSS JOIN LATERAL (SELECT a.attnum, a.attname, a.atttypid, a.attcollation \
+           FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 \
+           AND NOT a.attisdropped OFFSET 0) a \
+         WHERE c.relkind IN ('r', 'p', 'm', 'v', 'f') AND NOT ({tables}){share}",
+        tables = tables::table_scope(ctx),
+        share = ctx.share("c.oid"),
+    )
 }
 
 fn read_attributes(rows: Vec<Row<'_>>, reader: &mut Reader) -> Result<(), DriverError> {
     reader.attributes.reserve(rows.len());
     for r in rows {
-        reader.attributes.insert((r.text(0), r.int(1)?), r.text(2));
+        let attribute = Attribute {
+            name: r.text(2),
+            quoted: r.text(3),
+            type_oid: r.oid(4)?,
+            collation: r.oid(5)?,
+        };
+        reader.attributes.insert((r.oid(0)?, r.int(1)?), attribute);
+    }
+    Ok(())
+}
+
+/// Comments on relations (and their columns) and on constraints, in one read of
+/// `pg_description` rather than a lookup per row. Objects created by `initdb` are left out.
+fn comments_sql(ctx: &Ctx) -> String {
+    format!(
+        "SELECT d.classoid = 'pg_constraint'::regclass, d.objoid::text, d.objsubid, \
+         d.description FROM pg_description d \
+         WHERE d.classoid IN ('pg_class'::regclass, 'pg_constraint'::regclass) \
+         AND d.objoid >= 16384{share}",
+        share = ctx.share("d.objoid"),
+    )
+}
+
+fn read_comments(rows: Vec<Row<'_>>, reader: &mut Reader) -> Result<(), DriverError> {
+    reader.comments.reserve(rows.len());
+    for r in rows {
+        let catalog = if r.flag(0) {
+            Catalog::Constraint
+        } else {
+            Catalog::Class
+        };
+        reader
+            .comments
+            .insert((catalog, r.oid(1)?, r.int(2)?), r.text(3));
     }
     Ok(())
 }
@@ -210,6 +565,13 @@ impl Row<'_> {
     /// A boolean column (`t`).
     pub fn flag(&self, i: usize) -> bool {
         self.0.get(i) == Some("t")
+    }
+
+    /// An OID column.
+    pub fn oid(&self, i: usize) -> Result<u32, DriverError> {
+        let v = self.0.get(i).unwrap_or("");
+        v.parse()
+            .map_err(|_| bad_row(format!("`{v}` is not an OID")))
     }
 
     /// An integer column.

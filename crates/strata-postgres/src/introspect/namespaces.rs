@@ -1,18 +1,19 @@
 //! Schemas and extensions.
 
-use super::sql::{comment, grants, not_extension_member};
+use super::sql::{comment, grants, init_privs_join};
 use super::{Ctx, Reader, Row};
 use strata_core::DriverError;
 use strata_schema::{Extension, Grant, Namespace};
 
 pub(crate) fn schemas_sql(ctx: &Ctx) -> String {
     format!(
-        "SELECT n.nspname, {comment}, {grants} FROM pg_namespace n WHERE {ok} AND {member} \
-         ORDER BY 1",
+        "SELECT n.nspname, {comment}, {grants} FROM pg_namespace n {init} \
+         WHERE {ok} AND {member}",
         comment = comment("pg_namespace", "n.oid", "0"),
-        grants = grants("n.nspacl", 'n', "n.nspowner", "pg_namespace", "n.oid"),
+        grants = grants("n.nspacl", 'n', "n.nspowner"),
+        init = init_privs_join("pg_namespace", "n.oid"),
         ok = ctx.schema_ok("n.nspname"),
-        member = not_extension_member("pg_namespace", "n.oid"),
+        member = ctx.not_member("pg_namespace", "n.oid"),
     )
 }
 
@@ -33,7 +34,7 @@ pub(crate) fn extensions_sql(ctx: &Ctx) -> String {
     format!(
         "SELECT e.extname, n.nspname, e.extversion FROM pg_extension e \
          JOIN pg_namespace n ON n.oid = e.extnamespace \
-         WHERE e.extname <> 'plpgsql' AND ({ok} OR (n.nspname = 'pg_catalog' AND {all})) ORDER BY 1",
+         WHERE e.extname <> 'plpgsql' AND ({ok} OR (n.nspname = 'pg_catalog' AND {all}))",
         ok = ctx.schema_ok("n.nspname"),
         all = ctx.schema_ok("'public'"),
     )

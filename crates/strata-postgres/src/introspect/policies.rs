@@ -10,11 +10,12 @@ pub(crate) fn sql(ctx: &Ctx) -> String {
         "SELECT n.nspname, c.relname, p.polname, p.polpermissive, p.polcmd, \
          (SELECT coalesce(json_agg(CASE WHEN r.oid = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(r.oid) END \
            ORDER BY 1), '[]') FROM unnest(p.polroles) r(oid))::text, \
-         pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid), {comment} \
-         FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid \
-         JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {ok} ORDER BY 1, 2, 3",
+         pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid), \
+         {comment} FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid \
+         JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {ok}{share}",
         comment = comment("pg_policy", "p.oid", "0"),
         ok = ctx.relation_ok("n.nspname", "c.relname"),
+        share = ctx.share("c.oid"),
     )
 }
 

@@ -4,7 +4,9 @@ use crate::sql::literal;
 use strata_core::DriverError;
 use strata_schema::Filter;
 
-/// What every query needs: the filter as SQL conditions, and the server version.
+/// What every query needs: the filter as SQL conditions, the server version, whether objects
+/// may belong to extensions, and which share of the objects this connection reads.
+#[derive(Clone)]
 pub(crate) struct Ctx {
     /// Condition on a schema name column, with `{}` for the column.
     schema_condition: String,
@@ -12,10 +14,15 @@ pub(crate) struct Ctx {
     excluded: Vec<(String, String)>,
     /// `150004` for 15.4.
     pub version: u32,
+    /// False when no extension owns any object created after `initdb`: then no query needs
+    /// to look for extension members (a scan of `pg_depend` each).
+    pub members: bool,
+    /// `(k, n)`: this query reads the objects whose OID is `k` modulo `n`.
+    pub part: (usize, usize),
 }
 
 impl Ctx {
-    pub fn new(filter: &Filter, version: u32) -> Result<Ctx, DriverError> {
+    pub fn new(filter: &Filter, version: u32, members: bool) -> Result<Ctx, DriverError> {
         let mut c = String::from(
             "{} NOT IN ('pg_catalog', 'information_schema') \
              AND {} !~ '^pg_(toast|temp_|toast_temp_)'",
@@ -41,7 +48,38 @@ impl Ctx {
             schema_condition: c,
             excluded,
             version,
+            members,
+            part: (0, 1),
         })
+    }
+
+    /// The same context for share `k` of `n`.
+    pub fn part_of(&self, k: usize, n: usize) -> Ctx {
+        Ctx {
+            part: (k, n),
+            ..self.clone()
+        }
+    }
+
+    /// ` AND` the condition that picks this share's objects by `oid` (empty when one
+    /// connection reads everything).
+    pub fn share(&self, oid: &str) -> String {
+        match self.part {
+            (_, 1) => String::new(),
+            (k, n) => format!(" AND {oid}::int8 % {n} = {k}"),
+        }
+    }
+
+    /// True when the object is not a member of an extension (its objects are the
+    /// extension's).
+    pub fn not_member(&self, catalog: &str, oid: &str) -> String {
+        if !self.members {
+            return "true".into();
+        }
+        format!(
+            "NOT EXISTS (SELECT 1 FROM pg_depend dx WHERE dx.classid = '{catalog}'::regclass \
+             AND dx.objid = {oid} AND dx.deptype = 'e')"
+        )
     }
 
     /// The filter's condition on a schema name.
@@ -67,19 +105,22 @@ fn list(items: &[String]) -> Result<String, DriverError> {
         .join(", "))
 }
 
-/// True when the object is not a member of an extension (its objects are the extension's).
-pub(crate) fn not_extension_member(catalog: &str, oid: &str) -> String {
-    format!(
-        "NOT EXISTS (SELECT 1 FROM pg_depend dx WHERE dx.classid = '{catalog}'::regclass \
-         AND dx.objid = {oid} AND dx.deptype = 'e')"
-    )
-}
-
-/// The comment on an object (`subid` > 0: on a column).
+/// The comment on an object (`subid` > 0: on a column). A lookup per row rather than a join:
+/// the planner misjudges how many rows catalog queries return, and a join it plans as a
+/// nested loop costs far more than the lookups.
 pub(crate) fn comment(catalog: &str, oid: &str, subid: &str) -> String {
     format!(
         "(SELECT ds.description FROM pg_description ds WHERE ds.objoid = {oid} \
          AND ds.classoid = '{catalog}'::regclass AND ds.objsubid = {subid})"
+    )
+}
+
+/// A join that brings the initial privileges of each row's object as `ip.initprivs`, for
+/// [`grants`].
+pub(crate) fn init_privs_join(catalog: &str, oid: &str) -> String {
+    format!(
+        "LEFT JOIN pg_init_privs ip ON ip.objoid = {oid} \
+         AND ip.classoid = '{catalog}'::regclass AND ip.objsubid = 0"
     )
 }
 
@@ -96,12 +137,10 @@ pub(crate) fn collation(coll: &str, type_coll: &str) -> String {
 /// `[grantee, privilege, grantable, revoked]`. The defaults are the initial privileges recorded
 /// for the object when there are any (the `public` schema), else the built-in defaults for its
 /// kind (`kind`: `r` relation, `s` sequence, `f` function, `n` schema, `T` type). Privileges
-/// held by the owner are left out: owners are not part of the model.
-pub(crate) fn grants(acl: &str, kind: char, owner: &str, catalog: &str, oid: &str) -> String {
-    let init = format!(
-        "(SELECT ip.initprivs FROM pg_init_privs ip WHERE ip.objoid = {oid} \
-         AND ip.classoid = '{catalog}'::regclass AND ip.objsubid = 0)"
-    );
+/// held by the owner are left out: owners are not part of the model. The query joins
+/// [`init_privs_join`].
+pub(crate) fn grants(acl: &str, kind: char, owner: &str) -> String {
+    let init = "ip.initprivs";
     let explode = |acl: &str| {
         format!(
             "SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END AS g, \

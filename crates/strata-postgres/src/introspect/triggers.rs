@@ -1,7 +1,7 @@
 //! Triggers (not the internal ones behind foreign keys, nor partitions' clones of a
 //! partitioned table's trigger).
 
-use super::sql::{balanced, comment, not_extension_member};
+use super::sql::{balanced, comment};
 use super::{Ctx, Reader, Row};
 use strata_core::DriverError;
 use strata_schema::{QualifiedName, Trigger};
@@ -20,10 +20,11 @@ pub(crate) fn sql(ctx: &Ctx) -> String {
          FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid \
          JOIN pg_namespace n ON n.oid = c.relnamespace \
          JOIN pg_proc f ON f.oid = t.tgfoid JOIN pg_namespace fn ON fn.oid = f.pronamespace \
-         WHERE NOT t.tgisinternal{clone} AND {ok} AND {member} ORDER BY 1, 2, 3",
+         WHERE NOT t.tgisinternal{clone} AND {ok} AND {member}{share}",
         comment = comment("pg_trigger", "t.oid", "0"),
         ok = ctx.relation_ok("n.nspname", "c.relname"),
-        member = not_extension_member("pg_class", "c.oid"),
+        member = ctx.not_member("pg_class", "c.oid"),
+        share = ctx.share("c.oid"),
     )
 }
 

@@ -1,7 +1,7 @@
 //! Enums, composite types and domains.
 
 use super::namespaces::read_grants;
-use super::sql::{collation, comment, grants, not_extension_member};
+use super::sql::{collation, comment, grants, init_privs_join};
 use super::{Ctx, Reader, Row};
 use strata_core::DriverError;
 use strata_schema::{Attribute, CompositeType, Domain, DomainCheck, EnumType, QualifiedName};
@@ -9,12 +9,13 @@ use strata_schema::{Attribute, CompositeType, Domain, DomainCheck, EnumType, Qua
 fn type_sql(ctx: &Ctx, columns: &str, condition: &str) -> String {
     format!(
         "SELECT n.nspname, t.typname, {comment}, {grants}, {columns} FROM pg_type t \
-         JOIN pg_namespace n ON n.oid = t.typnamespace WHERE {condition} AND {ok} AND {member} \
-         ORDER BY 1, 2",
+         JOIN pg_namespace n ON n.oid = t.typnamespace {init} \
+         WHERE {condition} AND {ok} AND {member}",
         comment = comment("pg_type", "t.oid", "0"),
-        grants = grants("t.typacl", 'T', "t.typowner", "pg_type", "t.oid"),
+        grants = grants("t.typacl", 'T', "t.typowner"),
+        init = init_privs_join("pg_type", "t.oid"),
         ok = ctx.schema_ok("n.nspname"),
-        member = not_extension_member("pg_type", "t.oid"),
+        member = ctx.not_member("pg_type", "t.oid"),
     )
 }
 
@@ -50,7 +51,8 @@ pub(crate) fn composites_sql(ctx: &Ctx) -> String {
     type_sql(
         ctx,
         &attributes,
-        "t.typtype = 'c' AND (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c'",
+        "t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = t.typrelid \
+         AND c.relkind = 'c')",
     )
 }
 

@@ -371,3 +371,118 @@ async fn schemas_are_filtered_and_the_history_table_left_out() {
         "strata's own schema is hidden when it holds only its tables"
     );
 }
+
+/// Every index shape whose key strata prints itself (btree over plain columns) or leaves to the
+/// server (other operator classes and collations, expressions, other methods).
+const INDEXES: &str = r#"
+CREATE TYPE mood AS ENUM ('a', 'b');
+CREATE DOMAIN code AS text;
+CREATE TABLE t (
+    id int, "Name" text, "user" text, v varchar(20), c text COLLATE "C", m mood, d code,
+    arr int[], n numeric, ts timestamptz, b bool, "we ird" int, "Upper""Quote" int
+);
+CREATE INDEX ON t (id);
+CREATE INDEX ON t (id DESC);
+CREATE INDEX ON t (id DESC NULLS LAST);
+CREATE INDEX ON t (id NULLS FIRST);
+CREATE INDEX ON t (id ASC NULLS LAST);
+CREATE INDEX ON t ("Name", "user", "Upper""Quote" DESC);
+CREATE INDEX ON t (v);
+CREATE INDEX ON t (v varchar_pattern_ops);
+CREATE INDEX ON t (c);
+CREATE INDEX ON t (c COLLATE "POSIX");
+CREATE INDEX ON t ("Name" COLLATE "C");
+CREATE INDEX ON t ("Name" text_pattern_ops DESC);
+CREATE INDEX ON t (m);
+CREATE INDEX ON t (d);
+CREATE INDEX ON t (arr);
+CREATE INDEX ON t USING gin (arr);
+CREATE INDEX ON t USING hash (id);
+CREATE INDEX ON t (lower("Name"), id DESC);
+CREATE INDEX ON t (n, ts) INCLUDE (b, "we ird") WHERE b;
+CREATE UNIQUE INDEX ON t ("we ird");
+CREATE INDEX ON t USING brin (ts);
+CREATE MATERIALIZED VIEW mv AS SELECT id, "Name" FROM t;
+CREATE INDEX ON mv ("Name" DESC, id);
+"#;
+
+/// The key elements of `CREATE INDEX ... USING method (elements) ...`.
+fn elements_of(def: &str, method: &str) -> Vec<String> {
+    let marker = format!(" USING {method} (");
+    let start = def.find(&marker).unwrap() + marker.len();
+    let (mut depth, mut quoted, mut out, mut current) = (0, false, Vec::new(), String::new());
+    for ch in def[start..].chars() {
+        match ch {
+            '"' => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted && depth == 0 => break,
+            ')' if !quoted => depth -= 1,
+            ',' if !quoted && depth == 0 => {
+                out.push(current.trim().to_string());
+                current.clear();
+                continue;
+            }
+            _ => {}
+        }
+        current.push(ch);
+    }
+    out.push(current.trim().to_string());
+    out
+}
+
+#[tokio::test]
+async fn index_keys_are_printed_exactly_as_the_server_prints_them() {
+    let db = database_with(INDEXES);
+    let expected: Vec<(String, Vec<String>)> = db
+        .query_rows(
+            "SELECT i.relname, am.amname, pg_get_indexdef(i.oid) FROM pg_class i \
+             JOIN pg_am am ON am.oid = i.relam WHERE i.relkind = 'i' \
+             AND i.relnamespace = 'public'::regnamespace ORDER BY 1",
+        )
+        .into_iter()
+        .map(|r| (r[0].clone(), elements_of(&r[2], &r[1])))
+        .collect();
+    assert_eq!(expected.len(), 22);
+    for connections in [1, 3] {
+        let s = strata_postgres::introspect::introspect_with(
+            db.url(),
+            &Filter::new(),
+            Some(connections),
+        )
+        .await
+        .unwrap();
+        let actual: Vec<(String, Vec<String>)> = s
+            .indexes
+            .iter()
+            .map(|i| (i.name.name.clone(), i.elements.clone()))
+            .collect();
+        assert_eq!(actual, expected, "over {connections} connection(s)");
+    }
+    let s = schema_of(&db, &Filter::new()).await;
+    let ix = s.indexes.iter().find(|i| !i.include.is_empty()).unwrap();
+    assert_eq!(ix.include, ["b", "we ird"]);
+    assert_eq!(ix.predicate.as_deref(), Some("b"));
+}
+
+#[tokio::test]
+async fn several_connections_read_the_same_schema_as_one() {
+    let db = database_with(super::REALISTIC);
+    let one = strata_postgres::introspect::introspect_with(db.url(), &Filter::new(), Some(1))
+        .await
+        .unwrap();
+    for connections in [2, 4] {
+        let many = strata_postgres::introspect::introspect_with(
+            db.url(),
+            &Filter::new(),
+            Some(connections),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            strata_schema::render::dump_sql(&many),
+            strata_schema::render::dump_sql(&one),
+            "over {connections} connections"
+        );
+        assert_eq!(many, one, "over {connections} connections");
+    }
+}
