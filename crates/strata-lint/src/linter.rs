@@ -4,7 +4,7 @@
 use crate::parse::{parse_file, ItemKind};
 use crate::rule::{Findings, Rule, Scope, Statement};
 use crate::state::{Facts, FileState};
-use crate::{ffi, locks, plpgsql, rules, suppress, LintContext, Severity, Violation};
+use crate::{locks, rules, suppress, LintContext, Severity, Violation};
 use pg_query::NodeEnum;
 use std::collections::HashMap;
 
@@ -103,31 +103,18 @@ impl Linter {
                 sql,
                 index,
             };
-            let inner = match node.as_ref() {
-                NodeEnum::DoStmt(_) => plpgsql::do_statements(sql, item.span.clone()),
-                _ => Vec::new(),
-            };
             let facts = check(&active, &stmt, cx, &catalog, &file, &mut out);
-            if !inner.is_empty() {
+            if !item.embedded.is_empty() {
                 // A DO block runs as one transaction, inside the file's or on its own.
                 let outer = std::mem::replace(&mut file.in_tx, true);
-                for embedded in inner {
-                    let range = embedded.range.clone();
+                for embedded in &item.embedded {
+                    let range = embedded.embedded.range.clone();
                     // A string constant with doubled quotes is linted as its value; its
                     // findings point at the constant in the file.
-                    let (text, own) = match &embedded.unescaped {
-                        Some(value) => (value.as_str(), 0..value.len()),
-                        None => (sql, range.clone()),
-                    };
-                    let Ok(tree) = ffi::parse(&text[own.clone()]) else {
-                        continue;
-                    };
-                    for raw in tree.stmts {
-                        let Some(node) = raw.stmt.and_then(|n| n.node) else {
-                            continue;
-                        };
+                    let (text, own) = embedded.text(sql);
+                    for node in &embedded.stmts {
                         let stmt = Statement {
-                            node: &node,
+                            node,
                             span: own.clone(),
                             base: own.start,
                             sql: text,
@@ -135,13 +122,13 @@ impl Linter {
                         };
                         let before = out.items.len();
                         let facts = check(&active, &stmt, cx, &catalog, &file, &mut out);
-                        if embedded.unescaped.is_some() {
+                        if embedded.embedded.unescaped.is_some() {
                             for (v, _) in &mut out.items[before..] {
                                 v.span = range.clone();
                             }
                         }
                         let in_file = Statement {
-                            node: &node,
+                            node,
                             span: range.clone(),
                             base: range.start,
                             sql,
@@ -207,26 +194,19 @@ fn controls_own_transactions(sql: &str) -> bool {
     }
 }
 
-/// A cheap filter for [`controls_own_transactions`]: `commit`, `rollback`, `abort`, `start
-/// transaction`, or `begin`/`end` followed by `;`, the end of the text or `transaction`/`work`
-/// (a PL/pgSQL `BEGIN` is followed by statements).
+/// A cheap filter for [`controls_own_transactions`]: whether some statement of the file may
+/// start with a transaction-control word (`begin`, `start`, `commit`, `end`, `rollback`,
+/// `abort`). Quotes, dollar-quoted bodies and comments are skipped, so a function body's
+/// `END;` does not count; when the scan cannot finish (an unterminated quote), the answer is
+/// yes and the full check decides.
 fn may_control_transactions(sql: &str) -> bool {
-    let lower = sql.to_ascii_lowercase();
-    if ["commit", "rollback", "abort", "start transaction"]
-        .iter()
-        .any(|w| lower.contains(w))
-    {
+    const WORDS: &[&str] = &["begin", "start", "commit", "end", "rollback", "abort"];
+    let Some(starts) = crate::text::statement_starts(sql) else {
         return true;
-    }
-    ["begin", "end"].iter().any(|w| {
-        lower.match_indices(w).any(|(at, _)| {
-            let rest = lower[at + w.len()..].trim_start();
-            rest.is_empty()
-                || rest.starts_with(';')
-                || rest.starts_with("transaction")
-                || rest.starts_with("work")
-                || rest.starts_with("isolation")
-        })
+    };
+    starts.into_iter().any(|at| {
+        let word = crate::text::identifier_at(sql, at).map_or("", |(r, _)| &sql[r]);
+        WORDS.iter().any(|w| word.eq_ignore_ascii_case(w))
     })
 }
 
@@ -246,5 +226,22 @@ fn check(
     Facts {
         blocking: locks::blocking(stmt.node, &scope),
         backfill: rules::backfill_in_ddl_transaction::backfill_target(stmt.node, &scope),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transaction_words_count_only_where_a_statement_starts() {
+        let body = "CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $fn$\nBEGIN\n  RETURN NEW;\nEND;\n$fn$;\nCOMMENT ON TABLE t IS 'commit; end;';\n-- rollback;\n";
+        assert!(!may_control_transactions(body));
+        assert!(!controls_own_transactions(body));
+        let own = format!("{body}ALTER TYPE s ADD VALUE 'x';\ncommit;\nUPDATE t SET s = 'x';");
+        assert!(may_control_transactions(&own));
+        assert!(controls_own_transactions(&own));
+        assert!(may_control_transactions("select 'unterminated; COMMIT;"));
+        assert!(!controls_own_transactions("BEGIN;\nSELECT 1;\nCOMMIT;"));
     }
 }

@@ -2,6 +2,7 @@
 //! text the parser rejects becomes an error item with the parser's message and position.
 
 use crate::ffi::{self, ParseError};
+use crate::plpgsql;
 use crate::text::{chunk_ends, content_end, skip_trivia};
 use pg_query::protobuf::ParseResult;
 use pg_query::NodeEnum;
@@ -31,6 +32,8 @@ pub(crate) struct Item {
     pub base: usize,
     /// The statement's text: first token to last (the `;` excluded).
     pub span: Range<usize>,
+    /// For a `DO` block: the SQL it runs, parsed (see [`plpgsql::do_sql`]).
+    pub embedded: Vec<plpgsql::DoSql>,
 }
 
 /// A parsed statement or a syntax error.
@@ -44,11 +47,12 @@ pub(crate) enum ItemKind {
 
 /// Parses a whole file and hands each item, in order, to `emit`.
 ///
-/// Large files are cut into chunks that worker threads parse while this thread hands the
-/// finished ones over in order (so the caller's work overlaps the parsing), and each tree is
-/// dropped by the caller once used: memory holds the trees of the chunks in flight, not of the
-/// whole file (a parse tree takes about a hundred times the bytes of its text).
-pub(crate) fn parse_file(sql: &str, mut emit: impl FnMut(Item)) {
+/// Large files are cut into chunks that worker threads parse (and turn into items, the SQL of
+/// `DO` blocks included) while this thread hands the finished ones over in order, so the
+/// caller's work overlaps the parsing. Each chunk's trees are freed once used, by a thread of
+/// their own: memory holds the trees of the chunks in flight, not of the whole file (a parse
+/// tree takes about a hundred times the bytes of its text).
+pub(crate) fn parse_file(sql: &str, mut emit: impl FnMut(&Item)) {
     let ends = if sql.len() < PARALLEL_MIN {
         vec![sql.len()]
     } else {
@@ -67,8 +71,10 @@ pub(crate) fn parse_file(sql: &str, mut emit: impl FnMut(Item)) {
         assemble(
             sql,
             &ranges,
-            |i| ffi::parse(&sql[ranges[i].clone()]),
-            &mut emit,
+            |i| items_of(sql, ranges[i].clone()),
+            |items| {
+                items.iter().for_each(&mut emit);
+            },
         );
         return;
     }
@@ -81,13 +87,16 @@ pub(crate) fn parse_file(sql: &str, mut emit: impl FnMut(Item)) {
             s.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(r) = ranges.get(i) else { break };
-                if tx.send((i, ffi::parse(&sql[r.clone()]))).is_err() {
+                if tx.send((i, items_of(sql, r.clone()))).is_err() {
                     break;
                 }
             });
         }
         drop(tx);
-        let mut arrived: HashMap<usize, Result<ParseResult, ParseError>> = HashMap::new();
+        // Freeing a chunk's trees takes about as long as using them: not on this thread.
+        let (used, freed) = mpsc::sync_channel::<Vec<Item>>(IN_FLIGHT_PER_THREAD);
+        s.spawn(move || freed.into_iter().for_each(drop));
+        let mut arrived: HashMap<usize, Result<Vec<Item>, ParseError>> = HashMap::new();
         let take = |i: usize| loop {
             if let Some(r) = arrived.remove(&i) {
                 return r;
@@ -99,20 +108,35 @@ pub(crate) fn parse_file(sql: &str, mut emit: impl FnMut(Item)) {
                 }
                 Ok(_) => {}
                 // A worker panicked: parse here.
-                Err(_) => return ffi::parse(&sql[ranges[i].clone()]),
+                Err(_) => return items_of(sql, ranges[i].clone()),
             }
         };
-        assemble(sql, &ranges, take, &mut emit);
+        assemble(sql, &ranges, take, |items| {
+            items.iter().for_each(&mut emit);
+            if let Err(mpsc::SendError(items)) = used.send(items) {
+                drop(items);
+            }
+        });
+        drop(used);
     });
 }
 
-/// Hands over the items of each chunk in order, given each chunk's parse result (`result(i)` is
-/// called once per chunk, in increasing order, skipping chunks absorbed by a merge).
+/// The items of a chunk that parses, or the parser's error.
+fn items_of(sql: &str, range: Range<usize>) -> Result<Vec<Item>, ParseError> {
+    let tree = ffi::parse(&sql[range.clone()])?;
+    let mut items = Vec::new();
+    push_tree(sql, range, tree, &mut items);
+    Ok(items)
+}
+
+/// Hands over the items of each chunk in order, given each chunk's items or parse error
+/// (`result(i)` is called once per chunk, in increasing order, skipping chunks absorbed by a
+/// merge).
 fn assemble(
     sql: &str,
     ranges: &[Range<usize>],
-    mut result: impl FnMut(usize) -> Result<ParseResult, ParseError>,
-    emit: &mut impl FnMut(Item),
+    mut result: impl FnMut(usize) -> Result<Vec<Item>, ParseError>,
+    mut emit: impl FnMut(Vec<Item>),
 ) {
     let mut i = 0;
     while i < ranges.len() {
@@ -126,14 +150,14 @@ fn assemble(
         {
             i += 1;
             range = range.start..ranges[i].end;
-            parsed = ffi::parse(&sql[range.clone()]);
+            parsed = items_of(sql, range.clone());
         }
-        let mut items = Vec::new();
-        match parsed {
-            Ok(tree) => push_tree(sql, range, tree, &mut items),
-            Err(_) => parse_pieces(sql, range, &mut items),
-        }
-        items.into_iter().for_each(&mut *emit);
+        let items = parsed.unwrap_or_else(|_| {
+            let mut items = Vec::new();
+            parse_pieces(sql, range, &mut items);
+            items
+        });
+        emit(items);
         i += 1;
     }
 }
@@ -164,10 +188,16 @@ fn push_tree(sql: &str, range: Range<usize>, tree: ParseResult, items: &mut Vec<
             }
             _ => content_end(sql, start, range.end),
         };
+        let span = start..end.max(start);
+        let embedded = match &node {
+            NodeEnum::DoStmt(_) => plpgsql::do_sql(sql, span.clone()),
+            _ => Vec::new(),
+        };
         items.push(Item {
             kind: ItemKind::Statement(Box::new(node)),
             base,
-            span: start..end.max(start),
+            span,
+            embedded,
         });
     }
 }
@@ -230,6 +260,7 @@ fn parse_pieces(sql: &str, range: Range<usize>, items: &mut Vec<Item>) {
                     },
                     base: first.start,
                     span: start..end.max(start),
+                    embedded: Vec::new(),
                 });
             }
             (Err(e), None) => {
@@ -241,6 +272,7 @@ fn parse_pieces(sql: &str, range: Range<usize>, items: &mut Vec<Item>) {
                     },
                     base: first.start,
                     span: start..content_end(sql, start, pieces[k].end),
+                    embedded: Vec::new(),
                 });
             }
         }

@@ -26,6 +26,46 @@ pub(crate) struct Embedded {
     pub unescaped: Option<String>,
 }
 
+/// SQL a `DO` block runs, parsed: what the linter checks in the block's transaction.
+#[derive(Debug)]
+pub(crate) struct DoSql {
+    /// Where it is and its text.
+    pub embedded: Embedded,
+    /// Its statements.
+    pub stmts: Vec<pg_query::NodeEnum>,
+}
+
+impl DoSql {
+    /// The text the statements were parsed from (the file, or the constant's value), and
+    /// their range in it.
+    pub fn text<'a>(&'a self, sql: &'a str) -> (&'a str, Range<usize>) {
+        match &self.embedded.unescaped {
+            Some(value) => (value.as_str(), 0..value.len()),
+            None => (sql, self.embedded.range.clone()),
+        }
+    }
+}
+
+/// [`do_statements`], each parsed; SQL that does not parse is left out.
+pub(crate) fn do_sql(sql: &str, span: Range<usize>) -> Vec<DoSql> {
+    do_statements(sql, span)
+        .into_iter()
+        .filter_map(|embedded| {
+            let (text, own) = match &embedded.unescaped {
+                Some(value) => (value.as_str(), 0..value.len()),
+                None => (sql, embedded.range.clone()),
+            };
+            let tree = crate::ffi::parse(&text[own]).ok()?;
+            let stmts = tree
+                .stmts
+                .into_iter()
+                .filter_map(|raw| raw.stmt.and_then(|n| n.node))
+                .collect();
+            Some(DoSql { embedded, stmts })
+        })
+        .collect()
+}
+
 /// The static SQL statements, and the constant strings run by `EXECUTE`, in the `DO` statement
 /// at `span`, in order. Empty when the block is not PL/pgSQL or does not parse.
 pub(crate) fn do_statements(sql: &str, span: Range<usize>) -> Vec<Embedded> {

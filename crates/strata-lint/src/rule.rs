@@ -79,7 +79,15 @@ impl Scope<'_> {
     /// Whether the relation was created earlier in this file, or is temporary: nobody else can
     /// be using it, so locking it is harmless.
     pub fn is_new(&self, rv: &RangeVar) -> bool {
-        is_temp(rv) || self.is_new_key(&rel_key(rv))
+        if is_temp(rv) {
+            return true;
+        }
+        // The key of an unqualified (or `public`) relation is its name: no need to build it.
+        if rv.schemaname.is_empty() || rv.schemaname == "public" {
+            self.is_new_key(&rv.relname)
+        } else {
+            self.is_new_key(&rel_key(rv))
+        }
     }
 
     /// [`Scope::is_new`] by key.

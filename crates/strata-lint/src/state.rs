@@ -45,16 +45,17 @@ pub(crate) struct FileState {
     pub created_types: HashMap<String, u32>,
     /// Schemas created in this file.
     pub created_schemas: HashSet<String>,
-    /// Constraints validated in this file (`VALIDATE CONSTRAINT`): table key, name.
-    pub validated: Vec<(String, String)>,
+    /// Constraints validated in this file (`VALIDATE CONSTRAINT`): table key -> names, in
+    /// order.
+    pub validated: HashMap<String, Vec<String>>,
     /// `SET lock_timeout` for the session.
     pub session_lock_timeout: bool,
     /// `SET LOCAL lock_timeout` in this transaction.
     pub local_lock_timeout_tx: Option<u32>,
     /// A statement already took a blocking lock with no `lock_timeout` in effect.
     pub blocking_seen: bool,
-    /// Constraints added `NOT VALID` in this file: table key, name, transaction.
-    pub not_valid: Vec<(String, String, u32)>,
+    /// Constraints added `NOT VALID` in this file: table key -> name and transaction.
+    pub not_valid: HashMap<String, Vec<(String, u32)>>,
     /// Enum values added in this file: value, type key, transaction.
     pub enum_values: Vec<(String, String, u32)>,
     /// The first blocking DDL on an existing table in the current transaction.
@@ -387,7 +388,9 @@ impl FileState {
         if let Some(con) = added_constraint(c) {
             if con.skip_validation {
                 self.not_valid
-                    .push((k.to_string(), con.conname.clone(), tx));
+                    .entry(k.to_string())
+                    .or_default()
+                    .push((con.conname.clone(), tx));
             }
             if con_type(con) == ConstrType::ConstrCheck {
                 catalog.table_mut(k).checks.push(check(con));
@@ -412,7 +415,10 @@ impl FileState {
                 catalog.table_mut(k).columns.remove(&c.name);
             }
             At::AtValidateConstraint => {
-                self.validated.push((k.to_string(), c.name.clone()));
+                self.validated
+                    .entry(k.to_string())
+                    .or_default()
+                    .push(c.name.clone());
                 for check in &mut catalog.table_mut(k).checks {
                     if check.name == c.name {
                         check.validated = true;

@@ -8,6 +8,34 @@
 /// Offsets just after the `;` that end a chunk of at least `target` bytes; the last chunk ends
 /// at the end of the text. Stops cutting at an unterminated quote or comment.
 pub(crate) fn chunk_ends(sql: &str, target: usize) -> Vec<usize> {
+    let (mut ends, _) = cuts(sql, target, true);
+    if ends.last().is_none_or(|&e| e < sql.len()) {
+        ends.push(sql.len());
+    }
+    ends
+}
+
+/// The offsets of the first token of each statement of the text, cutting after every `;`
+/// outside quotes and comments (parentheses are not counted, so a `;` the scanner wrongly
+/// takes for nested only makes more pieces); `None` when an unterminated quote or comment
+/// stops the scan. A statement may start at any of these offsets, never elsewhere.
+pub(crate) fn statement_starts(sql: &str) -> Option<Vec<usize>> {
+    let (ends, complete) = cuts(sql, 1, false);
+    if !complete {
+        return None;
+    }
+    let starts = std::iter::once(0)
+        .chain(ends)
+        .map(|s| skip_trivia(sql, s, sql.len()))
+        .filter(|&s| s < sql.len())
+        .collect();
+    Some(starts)
+}
+
+/// Offsets just after the `;` that end a piece of at least `target` bytes (with `parens`, only
+/// outside parentheses), and whether the scan reached the end of the text (`false`: stopped at
+/// an unterminated quote or comment).
+fn cuts(sql: &str, target: usize, parens: bool) -> (Vec<usize>, bool) {
     let b = sql.as_bytes();
     let mut ends = Vec::new();
     let mut start = 0;
@@ -52,8 +80,8 @@ pub(crate) fn chunk_ends(sql: &str, target: usize) -> Vec<usize> {
                 }
                 continue;
             }
-            b'(' => depth += 1,
-            b')' => depth = depth.saturating_sub(1),
+            b'(' if parens => depth += 1,
+            b')' if parens => depth = depth.saturating_sub(1),
             b';' if depth == 0 && i + 1 - start >= target => {
                 ends.push(i + 1);
                 start = i + 1;
@@ -68,10 +96,7 @@ pub(crate) fn chunk_ends(sql: &str, target: usize) -> Vec<usize> {
         }
         i += 1;
     }
-    if start < b.len() || ends.is_empty() {
-        ends.push(b.len());
-    }
-    ends
+    (ends, i >= b.len())
 }
 
 /// Skips whitespace and comments from `from`; returns the offset of the next token (or `to`).
@@ -302,6 +327,18 @@ mod tests {
                 "select \"a;\";"
             ]
         );
+    }
+
+    #[test]
+    fn statement_starts_skip_bodies_and_ignore_parentheses() {
+        let sql = "-- c\nBEGIN; CREATE FUNCTION f() RETURNS int AS $$ BEGIN RETURN 1; END; $$ LANGUAGE plpgsql; select (1; COMMIT;";
+        let words: Vec<&str> = statement_starts(sql)
+            .unwrap()
+            .into_iter()
+            .map(|at| &sql[identifier_at(sql, at).unwrap().0])
+            .collect();
+        assert_eq!(words, ["BEGIN", "CREATE", "select", "COMMIT"]);
+        assert_eq!(statement_starts("select 'x; COMMIT;"), None);
     }
 
     #[test]

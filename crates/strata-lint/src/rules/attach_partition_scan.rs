@@ -75,7 +75,7 @@ fn has_validated_check(scope: &Scope<'_>, table: &str) -> bool {
         .tables
         .get(table)
         .is_some_and(|t| t.checks.iter().any(|c| c.validated))
-        || scope.file.validated.iter().any(|(t, _)| t == table)
+        || scope.file.validated.contains_key(table)
 }
 
 #[cfg(test)]

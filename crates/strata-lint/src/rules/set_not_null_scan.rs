@@ -94,11 +94,11 @@ fn named_check(
         name.contains(&column)
             && (name.contains("null") || name.ends_with("_nn") || name.contains("_nn_"))
     };
-    if let Some((_, name)) = scope
+    if let Some(name) = scope
         .file
         .validated
-        .iter()
-        .find(|(t, name)| t == table && fits(name))
+        .get(table)
+        .and_then(|names| names.iter().find(|name| fits(name)))
     {
         return Some(name.clone());
     }

@@ -33,11 +33,11 @@ impl Rule for ValidateInSameTransaction {
             if cmd_type(cmd) != AlterTableType::AtValidateConstraint {
                 continue;
             }
-            let same = scope
-                .file
-                .not_valid
-                .iter()
-                .any(|(t, name, tx)| *t == table && *name == cmd.name && *tx == scope.file.tx);
+            let same = scope.file.not_valid.get(&table).is_some_and(|added| {
+                added
+                    .iter()
+                    .any(|(name, tx)| *name == cmd.name && *tx == scope.file.tx)
+            });
             let (tx, locks) = &scope.file.tx_locks;
             let held = locks.get(&table).filter(|_| *tx == scope.file.tx);
             if let (false, Some(b)) = (same, held) {
