@@ -49,6 +49,44 @@ pub enum AppliedStatus {
         /// Statements that completed before it stopped.
         statements_done: u32,
     },
+    /// A non-transactional down script that stopped part-way: `statements_done` statements of
+    /// it completed and stay in effect; `strata down` resumes after them. Stored as status
+    /// `reverting` (older rows never have it, so they read as before).
+    Reverting {
+        /// Down statements that completed before it stopped.
+        statements_done: u32,
+    },
+}
+
+impl AppliedStatus {
+    /// The name stored in the history table's `status` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AppliedStatus::Applied => "applied",
+            AppliedStatus::Dirty { .. } => "dirty",
+            AppliedStatus::Reverting { .. } => "reverting",
+        }
+    }
+
+    /// Parses the stored `status` and `statements_done` columns.
+    pub fn parse(status: &str, statements_done: Option<i64>) -> Option<AppliedStatus> {
+        let statements_done = statements_done.unwrap_or(0).clamp(0, u32::MAX as i64) as u32;
+        Some(match status {
+            "applied" => AppliedStatus::Applied,
+            "dirty" => AppliedStatus::Dirty { statements_done },
+            "reverting" => AppliedStatus::Reverting { statements_done },
+            _ => return None,
+        })
+    }
+
+    /// The stored `statements_done` column: the statements done of a dirty or reverting row.
+    pub fn statements_done(self) -> Option<u32> {
+        match self {
+            AppliedStatus::Applied => None,
+            AppliedStatus::Dirty { statements_done }
+            | AppliedStatus::Reverting { statements_done } => Some(statements_done),
+        }
+    }
 }
 
 /// One row of the history table.
@@ -130,8 +168,14 @@ impl AppliedMigration {
         self.version.as_ref().map(Version::as_str).unwrap_or("")
     }
 
-    /// True when the row is dirty.
+    /// True when the row is dirty: its up script (or, when [reverting](Self::is_reverting),
+    /// its down script) stopped part-way.
     pub fn is_dirty(&self) -> bool {
-        matches!(self.status, AppliedStatus::Dirty { .. })
+        !matches!(self.status, AppliedStatus::Applied)
+    }
+
+    /// True when its down script stopped part-way ([`AppliedStatus::Reverting`]).
+    pub fn is_reverting(&self) -> bool {
+        matches!(self.status, AppliedStatus::Reverting { .. })
     }
 }

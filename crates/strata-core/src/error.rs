@@ -134,6 +134,16 @@ pub enum Problem {
         /// Statements completed.
         statements_done: u32,
     },
+    /// A migration whose non-transactional down script stopped part-way: `strata down`
+    /// resumes it; `up` and `redo` refuse until it is resolved.
+    Reverting {
+        /// Version.
+        version: String,
+        /// Name.
+        name: String,
+        /// Down statements that completed (and stay in effect).
+        statements_done: u32,
+    },
     /// A revert of a migration that has no down script.
     Irreversible {
         /// Version.
@@ -195,6 +205,10 @@ impl Problem {
             Problem::Dirty { version, .. } => format!(
                 "fix the failing statement and run `strata up` to resume at it, or finish or undo it by hand and run `strata repair {version}` (add --forget if you undid it)"
             ),
+            Problem::Reverting { version, statements_done, .. } => format!(
+                "finish reverting with `strata down` (fix the failing down statement first; it resumes at down statement {}), or `strata repair {version}` if you redid the completed down statements by hand (it is applied again), or `strata repair {version} --forget` if you finished the revert by hand",
+                statements_done + 1
+            ),
             Problem::Irreversible { version, .. } => format!(
                 "write a down script for {version}, or undo it by hand and remove its history row with `strata repair {version} --forget`"
             ),
@@ -232,6 +246,10 @@ impl fmt::Display for Problem {
             Problem::Dirty { version, name, statements_done } => write!(
                 f,
                 "migration {version} ({name}) is dirty: it failed after {statements_done} statement(s) completed"
+            ),
+            Problem::Reverting { version, name, statements_done } => write!(
+                f,
+                "migration {version} ({name}) is dirty: its down script failed after {statements_done} statement(s) completed, so it is partly reverted"
             ),
             Problem::Irreversible { version, name } => {
                 write!(f, "migration {version} ({name}) has no down script")

@@ -95,9 +95,10 @@ impl Table {
     ) -> Result<Vec<String>, DriverError> {
         let t = &self.qualified;
         let insert = |row: &HistoryRow| -> Result<String, DriverError> {
-            let (status, done) = match row.status {
-                AppliedStatus::Dirty { statements_done } => ("dirty", statements_done.to_string()),
-                _ => ("applied", "NULL".to_string()),
+            let status = row.status.as_str();
+            let done = match row.status.statements_done() {
+                Some(n) => n.to_string(),
+                None => "NULL".to_string(),
             };
             let millis = if server_millis {
                 "(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)::bigint"
@@ -145,11 +146,10 @@ impl Table {
     pub fn committed_sql(&self, change: &HistoryChange) -> Result<Option<String>, DriverError> {
         let t = &self.qualified;
         let row_sql = |row: &HistoryRow| -> Result<String, DriverError> {
-            let (status, done) = match row.status {
-                AppliedStatus::Dirty { statements_done } => {
-                    ("dirty", format!("= {statements_done}"))
-                }
-                _ => ("applied", "IS NULL".to_string()),
+            let status = row.status.as_str();
+            let done = match row.status.statements_done() {
+                Some(n) => format!("= {n}"),
+                None => "IS NULL".to_string(),
             };
             Ok(format!(
                 "SELECT 1 FROM {t} WHERE {} AND kind = {} AND checksum IS NOT DISTINCT FROM {} \
@@ -204,16 +204,10 @@ pub(crate) fn parse_rows(
         } else {
             Some(Version::parse(&version).map_err(|e| bad(e.to_string()))?)
         };
-        let status = match need(5)?.as_str() {
-            "applied" => AppliedStatus::Applied,
-            "dirty" => AppliedStatus::Dirty {
-                statements_done: text(6)
-                    .and_then(|s| s.parse::<i64>().ok())
-                    .unwrap_or(0)
-                    .max(0) as u32,
-            },
-            other => return Err(bad(format!("unknown status `{other}`"))),
-        };
+        let status = need(5)?;
+        let done = text(6).and_then(|s| s.parse::<i64>().ok());
+        let status = AppliedStatus::parse(&status, done)
+            .ok_or_else(|| bad(format!("unknown status `{status}`")))?;
         let mut a = AppliedMigration::new(version, need(1)?, kind)
             .with_batch(int(4)?)
             .with_status(status)

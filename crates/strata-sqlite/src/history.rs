@@ -92,13 +92,8 @@ pub(crate) fn read(conn: &Connection, table: &str) -> Result<Vec<AppliedMigratio
         } else {
             Some(Version::parse(&v).map_err(|e| bad(e.to_string()))?)
         };
-        let status = match status.as_str() {
-            "applied" => AppliedStatus::Applied,
-            "dirty" => AppliedStatus::Dirty {
-                statements_done: done.unwrap_or(0).max(0) as u32,
-            },
-            other => return Err(bad(format!("unknown status `{other}`"))),
-        };
+        let status = AppliedStatus::parse(&status, done)
+            .ok_or_else(|| bad(format!("unknown status `{status}`")))?;
         let mut a = AppliedMigration::new(version, name, kind)
             .with_batch(batch)
             .with_status(status)
@@ -120,10 +115,7 @@ pub(crate) fn read(conn: &Connection, table: &str) -> Result<Vec<AppliedMigratio
 }
 
 fn status_cols(s: AppliedStatus) -> (&'static str, Option<i64>) {
-    match s {
-        AppliedStatus::Dirty { statements_done } => ("dirty", Some(statements_done as i64)),
-        _ => ("applied", None),
-    }
+    (s.as_str(), s.statements_done().map(i64::from))
 }
 
 /// Writes one change. `millis` overrides the row's execution time when given (measured by the

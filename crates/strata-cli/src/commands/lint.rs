@@ -163,7 +163,7 @@ pub(super) async fn preflight(
     let to_apply: HashSet<(String, String)> = plan
         .steps
         .iter()
-        .filter(|s| s.action != strata::Action::Revert)
+        .filter(|s| !s.action.is_revert())
         .map(|s| {
             (
                 s.version

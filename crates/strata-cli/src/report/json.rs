@@ -24,7 +24,7 @@ pub fn run_report(report: &Report) -> Value {
                 if let Some(step) = plan.and_then(|p| p.steps.get(i)) {
                     v["sql"] = json!(step.script.sql);
                     v["transaction"] = json!(step.transaction());
-                    if report.verify && step.action != strata::Action::Revert {
+                    if report.verify && !step.action.is_revert() {
                         let script = step.migration.as_ref().and_then(|m| m.verify.as_ref());
                         v["verify_sql"] = json!(script.map(|s| &s.sql));
                     }

@@ -25,10 +25,13 @@ pub fn run_report(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 Action::Resume { statements_done } => {
                     format!(", skipping {statements_done} completed statement(s)")
                 }
+                Action::ResumeRevert { statements_done } => {
+                    format!(", skipping {statements_done} completed down statement(s)")
+                }
                 _ => String::new(),
             };
             let script = step.migration.as_ref().and_then(|m| m.verify.as_ref());
-            if report.verify && step.action != Action::Revert {
+            if report.verify && !step.action.is_revert() {
                 extra.push_str(match (script, step.transaction()) {
                     (None, _) => "; no verify script",
                     (Some(_), strata::TransactionMode::None) => "; then verified",
@@ -42,7 +45,7 @@ pub fn run_report(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 step.label()
             )?;
             writeln!(out, "{}", step.script.sql.trim_end())?;
-            if let (true, Some(v), false) = (report.verify, script, step.action == Action::Revert) {
+            if let (true, Some(v), false) = (report.verify, script, step.action.is_revert()) {
                 let file = v
                     .path
                     .as_ref()
@@ -80,9 +83,7 @@ pub fn run_report(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             .steps
             .iter()
             .zip(&plan.steps)
-            .filter(|(r, s)| {
-                r.outcome == StepOutcome::Done && (s.action == Action::Revert) == revert
-            })
+            .filter(|(r, s)| r.outcome == StepOutcome::Done && s.action.is_revert() == revert)
             .count()
     };
     let (reverted, applied) = (count(true), count(false));
@@ -166,6 +167,7 @@ pub fn status(entries: &[StatusEntry], out: &mut dyn Write) -> anyhow::Result<()
     let states: Vec<String> = entries
         .iter()
         .map(|e| match e.statements_done {
+            Some(n) if e.reverting => format!("{} (reverting, {n} down done)", e.status.as_str()),
             Some(n) => format!("{} ({n} done)", e.status.as_str()),
             None => e.status.as_str().to_string(),
         })
@@ -202,6 +204,17 @@ pub fn status(entries: &[StatusEntry], out: &mut dyn Write) -> anyhow::Result<()
         }
     }
     writeln!(out, "\n{}", summary.join(", "))?;
+    // A partly reverted migration needs a decision; say which ones there are.
+    for e in entries.iter().filter(|e| e.reverting) {
+        let done = e.statements_done.unwrap_or(0);
+        writeln!(
+            out,
+            "help: {v} ({name}) is partly reverted: {done} statement(s) of its down script completed and stay in effect. Fix its down script and run `strata down` to resume at down statement {next}, or `strata repair {v}` if you redid them by hand, or `strata repair {v} --forget` if you finished the revert by hand",
+            v = e.version,
+            name = e.name,
+            next = done + 1,
+        )?;
+    }
     Ok(())
 }
 

@@ -44,6 +44,8 @@ macro_rules! conformance {
                     repair_marks_a_dirty_migration_applied,
                     repair_forget_removes_a_dirty_migration,
                     dirty_migration_blocks_down_and_redo,
+                    failed_no_transaction_down_is_recorded_and_down_resumes_at_the_failing_statement,
+                    repair_resolves_a_partly_reverted_migration,
                 }
                 policy {
                     out_of_order_is_refused_unless_allowed,

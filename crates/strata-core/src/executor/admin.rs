@@ -32,10 +32,30 @@ pub struct Repair {
     pub action: RepairAction,
 }
 
-fn key_of(a: &AppliedMigration) -> RowKey {
+pub(super) fn key_of(a: &AppliedMigration) -> RowKey {
     RowKey {
         version: a.version_str().to_string(),
         name: a.name.clone(),
+    }
+}
+
+/// The row `a` as stored, with a new status: who applied it, when, its checksum and its
+/// stored down script stay (a partly reverted migration keeps the down script it was applied
+/// with, so `down` can resume from it when the file is gone).
+pub(super) fn kept_row(a: &AppliedMigration, status: AppliedStatus) -> HistoryRow {
+    HistoryRow {
+        version: a.version_str().to_string(),
+        name: a.name.clone(),
+        kind: a.kind,
+        checksum: a.checksum.as_ref().map(|c| c.as_str().to_string()),
+        batch: a.batch,
+        status,
+        applied_by: a.applied_by.clone(),
+        applied_at: Some(a.applied_at.clone()).filter(|t| !t.is_empty()),
+        execution_ms: a.execution_ms,
+        down_script: a.down_script.clone(),
+        note: a.note.clone(),
+        tool_version: a.tool_version.clone(),
     }
 }
 
@@ -224,6 +244,9 @@ impl Executor<'_> {
                         }
                     }
                     let what = match action {
+                        RepairAction::Resolved if a.is_reverting() => {
+                            "partly reverted migration marked applied"
+                        }
                         RepairAction::Resolved => "dirty migration marked applied",
                         _ => "changed checksum accepted",
                     };

@@ -369,10 +369,7 @@ impl<'a> Executor<'a> {
         }
         // A dirty migration whose file no longer says `no-transaction` resumes atomically with
         // the statements it had not reached.
-        let skip = match step.action {
-            Action::Resume { statements_done } => (statements_done as usize).min(texts.len()),
-            _ => 0,
-        };
+        let skip = (step.action.statements_done() as usize).min(texts.len());
         let texts = &texts[skip..];
         let change = self.change_for(plan, step, AppliedStatus::Applied, 0);
         let attempts = if single {
@@ -407,6 +404,11 @@ impl<'a> Executor<'a> {
                 Err(ApplyFailure::Statement(idx, e)) => {
                     let help = if single {
                         "the whole run was one transaction and was rolled back: nothing was applied. Fix the statement and run again".to_string()
+                    } else if let Action::ResumeRevert { statements_done } = step.action {
+                        format!(
+                            "{} is still dirty (reverting, {statements_done} down statement(s) done): the rest of its down script ran in a transaction that was rolled back, so none of it took effect. Fix the statement and run `strata down` again",
+                            step.label()
+                        )
                     } else if step.action == Action::Revert {
                         format!(
                             "{} is still applied: its down script ran in a transaction that was rolled back, so none of it took effect. Fix the statement and run `strata down` again",
@@ -467,10 +469,15 @@ impl<'a> Executor<'a> {
         started: Instant,
     ) -> Result<(), ExecuteError> {
         let total = texts.len() as u32;
-        // Applies and resumes are tracked in their history row; reverts and repeatable re-runs
-        // of non-transactional scripts are recorded once they finish.
+        // Applies, resumes and reverts are tracked in their history row (a revert's as
+        // `reverting` once a statement is done); repeatable re-runs of non-transactional
+        // scripts are recorded once they finish.
+        let reverting = step.action.is_revert();
         let (first, key, batch) = match (step.action, &step.applied) {
-            (Action::Resume { statements_done }, Some(a)) => {
+            (
+                Action::Resume { statements_done } | Action::ResumeRevert { statements_done },
+                Some(a),
+            ) => {
                 self.sink.emit(Event::Resuming {
                     label: step.label(),
                     statements_done,
@@ -487,12 +494,16 @@ impl<'a> Executor<'a> {
                 self.driver.record(&HistoryChange::Insert(row)).await?;
                 (0, Some(key), plan.batch)
             }
+            (Action::Revert, Some(a)) => (0, Some(admin::key_of(a)), a.batch),
             _ => (0, None, plan.batch),
         };
-        let progress = |this: &Self, status, millis| {
-            let mut row = this.row_for(plan, step, status, millis);
-            row.batch = batch;
-            row
+        let progress = |this: &Self, status, millis| match (&step.applied, reverting) {
+            (Some(a), true) => admin::kept_row(a, status),
+            _ => {
+                let mut row = this.row_for(plan, step, status, millis);
+                row.batch = batch;
+                row
+            }
         };
         for i in first..total {
             if let Err(e) = self.driver.execute(texts[i as usize]).await {
@@ -512,12 +523,27 @@ impl<'a> Executor<'a> {
                         ),
                         None => (i, String::new()),
                     };
-                let help = if key.is_some() {
+                let v = step
+                    .version
+                    .as_ref()
+                    .map(|v| v.as_str())
+                    .unwrap_or(&step.name);
+                let help = if step.action == Action::Revert && done == 0 {
                     format!(
-                        "{} is dirty: {done} of {total} statements completed{undone}. Fix the failing statement and run `strata up` to resume at statement {}, or finish it by hand and run `strata repair {}`",
+                        "{} is still applied: none of its down script took effect{undone} (it does not run in a transaction). Fix the statement and run `strata down` again",
+                        step.label()
+                    )
+                } else if reverting {
+                    format!(
+                        "{} is dirty (reverting): {done} of {total} down statements completed and stay in effect{undone} (it does not run in a transaction); this is recorded in the history. Fix the failing statement and run `strata down` to resume at down statement {}, or finish the revert by hand and run `strata repair {v} --forget` (or redo the completed statements by hand and run `strata repair {v}`)",
                         step.label(),
                         done + 1,
-                        step.version.as_ref().map(|v| v.as_str()).unwrap_or(&step.name)
+                    )
+                } else if key.is_some() {
+                    format!(
+                        "{} is dirty: {done} of {total} statements completed{undone}. Fix the failing statement and run `strata up` to resume at statement {}, or finish it by hand and run `strata repair {v}`",
+                        step.label(),
+                        done + 1,
                     )
                 } else {
                     format!(
@@ -528,8 +554,13 @@ impl<'a> Executor<'a> {
                 return Err(migration_error(step, prep, i as usize, e, help));
             }
             if let (Some(key), true) = (&key, i + 1 < total) {
-                let status = AppliedStatus::Dirty {
-                    statements_done: i + 1,
+                let status = match reverting {
+                    true => AppliedStatus::Reverting {
+                        statements_done: i + 1,
+                    },
+                    false => AppliedStatus::Dirty {
+                        statements_done: i + 1,
+                    },
                 };
                 let row = progress(self, status, started.elapsed().as_millis() as i64);
                 self.driver
@@ -542,6 +573,7 @@ impl<'a> Executor<'a> {
         }
         let millis = started.elapsed().as_millis() as i64;
         let change = match key {
+            Some(key) if reverting => HistoryChange::Delete(key),
             Some(key) => HistoryChange::Replace {
                 key,
                 row: progress(self, AppliedStatus::Applied, millis),
@@ -589,7 +621,7 @@ impl<'a> Executor<'a> {
             name: a.name.clone(),
         });
         match (step.action, key) {
-            (Action::Revert, Some(key)) => HistoryChange::Delete(key),
+            (Action::Revert | Action::ResumeRevert { .. }, Some(key)) => HistoryChange::Delete(key),
             (Action::Apply, _) | (_, None) => {
                 HistoryChange::Insert(self.row_for(plan, step, status, millis))
             }
@@ -630,7 +662,7 @@ fn direction_of(target: &Target) -> Direction {
 }
 
 fn step_direction(step: &Step) -> &'static str {
-    if step.action == Action::Revert {
+    if step.action.is_revert() {
         "down"
     } else {
         "up"

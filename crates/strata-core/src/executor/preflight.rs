@@ -1,6 +1,6 @@
 //! Checks every step's statements before anything runs.
 
-use crate::{Action, Dialect, ExecuteError, Plan, Problem, Step, TransactionMode};
+use crate::{Dialect, ExecuteError, Plan, Problem, Step, TransactionMode};
 use std::ops::Range;
 use strata_sql::StatementKind;
 
@@ -71,7 +71,7 @@ fn prepare_one(
             help: "close it (a quote, dollar quote or comment runs to the end of the file)".into(),
         }
     })?;
-    if statements.is_empty() && step.action != Action::Revert {
+    if statements.is_empty() && !step.action.is_revert() {
         notes.push(Problem::NoStatements {
             version: step
                 .version
@@ -269,7 +269,7 @@ fn check_all(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Script;
+    use crate::{Action, Script};
 
     fn mode(sql: &str) -> TransactionMode {
         effective_transaction(&Script::new(sql, None, 0), Dialect::Postgres)

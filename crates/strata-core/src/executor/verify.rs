@@ -2,9 +2,7 @@
 //! step, before its commit, so a failing check leaves no trace).
 
 use crate::verify::{failed, split_script};
-use crate::{
-    Action, Dialect, DriverError, ExecuteError, MigrationFailure, Script, Step, VerifyOutcome,
-};
+use crate::{Dialect, DriverError, ExecuteError, MigrationFailure, Script, Step, VerifyOutcome};
 use std::ops::Range;
 
 /// The verify script of one step, split into statements.
@@ -38,7 +36,7 @@ impl Checks {
 /// Whether a step is verified at all: everything that runs an up script (apply, resume,
 /// reapply), never a revert.
 pub(crate) fn verifies(step: &Step) -> bool {
-    step.action != Action::Revert
+    !step.action.is_revert()
 }
 
 /// Each step's verify script, split; `None` for a step without one (or a revert). Refuses,

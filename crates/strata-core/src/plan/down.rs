@@ -2,7 +2,7 @@
 
 use super::{modified, revert_step, up_step, Action, Problems, Step};
 use crate::status::{Analysis, Item, Order};
-use crate::{AppliedKind, MigrationKind, MigrationState, Problem, Script, Version};
+use crate::{AppliedKind, AppliedStatus, MigrationKind, MigrationState, Problem, Script, Version};
 
 /// Which candidates a `down` reverts.
 #[derive(Debug, Clone, Copy)]
@@ -21,10 +21,25 @@ pub(super) fn plan_down<'a>(
     select: Select<'a>,
     problems: &mut Problems<'a>,
 ) -> Vec<Step> {
-    refuse_dirty(analysis, problems);
+    refuse_dirty(analysis, problems, false);
     let candidates = candidates(analysis);
+    // A down script that stopped part-way is finished first, whatever the target says; it
+    // counts as one of a `down N`.
+    let highest_batch = candidates
+        .iter()
+        .filter_map(|i| i.row.map(|r| r.batch))
+        .max();
+    let (mut resumes, candidates): (Vec<&Item<'a>>, Vec<&Item<'a>>) =
+        candidates.into_iter().partition(|i| i.reverting());
+    if let Select::Count(n) = select {
+        // `down 0` reverts nothing.
+        resumes.truncate(n);
+    }
     let selected: Vec<&Item<'a>> = match select {
-        Select::Count(n) => candidates.into_iter().take(n).collect(),
+        Select::Count(n) => candidates
+            .into_iter()
+            .take(n.saturating_sub(resumes.len()))
+            .collect(),
         Select::To(to) => {
             let known = analysis
                 .items
@@ -44,26 +59,21 @@ pub(super) fn plan_down<'a>(
                 .filter(|i| i.version().is_some_and(|v| v > to))
                 .collect()
         }
-        Select::Batch => {
-            let highest = candidates
-                .iter()
-                .filter_map(|i| i.row.map(|r| r.batch))
-                .max();
-            candidates
-                .into_iter()
-                .filter(|i| i.row.map(|r| r.batch) == highest)
-                .collect()
-        }
+        Select::Batch => candidates
+            .into_iter()
+            .filter(|i| i.row.map(|r| r.batch) == highest_batch)
+            .collect(),
     };
-    selected
+    resumes
         .into_iter()
+        .chain(selected)
         .filter_map(|item| revert(item, problems))
         .collect()
 }
 
 /// A `redo`: the revert of the highest candidate, then the apply of its (unchanged) file.
 pub(super) fn plan_redo<'a>(analysis: &Analysis<'a>, problems: &mut Problems<'a>) -> Vec<Step> {
-    refuse_dirty(analysis, problems);
+    refuse_dirty(analysis, problems, true);
     let Some(item) = candidates(analysis).into_iter().next() else {
         let reason = match analysis.highest_baseline {
             Some(b) => format!("nothing to redo: no migration is applied above baseline {b}"),
@@ -115,10 +125,26 @@ fn candidates<'i, 'a>(analysis: &'i Analysis<'a>) -> Vec<&'i Item<'a>> {
         .collect()
 }
 
-/// A dirty row anywhere must be resolved (resumed by `up`, or repaired) before going down.
-fn refuse_dirty<'a>(analysis: &Analysis<'a>, problems: &mut Problems<'a>) {
+/// A dirty row anywhere must be resolved (resumed by `up`, or repaired) before going down. A
+/// row whose down script stopped part-way is resumed by `down`, and refused by `redo`
+/// (`reverting` is true).
+fn refuse_dirty<'a>(analysis: &Analysis<'a>, problems: &mut Problems<'a>, reverting: bool) {
     for item in &analysis.items {
-        if let Some(statements_done) = item.statements_done() {
+        let Some(statements_done) = item.statements_done() else {
+            continue;
+        };
+        if item.reverting() {
+            if reverting {
+                problems.push(
+                    item.order(),
+                    Problem::Reverting {
+                        version: item.version_str().to_string(),
+                        name: item.name().to_string(),
+                        statements_done,
+                    },
+                );
+            }
+        } else {
             problems.push(
                 item.order(),
                 Problem::Dirty {
@@ -131,13 +157,17 @@ fn refuse_dirty<'a>(analysis: &Analysis<'a>, problems: &mut Problems<'a>) {
     }
 }
 
-/// The revert of one candidate: the local down script, else the one stored with the row.
-/// Dirty rows get no step (they are refused by [`refuse_dirty`]).
+/// The revert of one candidate: the local down script, else the one stored with the row. A
+/// row whose down script stopped part-way resumes after its completed statements (the file's
+/// down script is the fixed one). Dirty rows get no step (they are refused by
+/// [`refuse_dirty`]).
 fn revert<'a>(item: &Item<'a>, problems: &mut Problems<'a>) -> Option<Step> {
     let row = item.row?;
-    if row.is_dirty() {
-        return None;
-    }
+    let action = match row.status {
+        AppliedStatus::Applied => Action::Revert,
+        AppliedStatus::Reverting { statements_done } => Action::ResumeRevert { statements_done },
+        _ => return None,
+    };
     // A stored script keeps its own directives: a `-- strata:no-transaction` down (e.g. a
     // `DROP INDEX CONCURRENTLY`) still runs outside a transaction when its file is gone, and
     // its timeouts still apply.
@@ -147,7 +177,7 @@ fn revert<'a>(item: &Item<'a>, problems: &mut Problems<'a>) -> Option<Step> {
             .map(|sql| Script::stored(sql.clone()))
     };
     match item.local.and_then(|m| m.down.clone()).or_else(stored) {
-        Some(script) => Some(revert_step(row, item.local, script)),
+        Some(script) => Some(revert_step(action, row, item.local, script)),
         None => {
             problems.push(
                 item.order(),

@@ -90,6 +90,11 @@ pub(crate) fn dirty(r: AppliedMigration, statements_done: u32) -> AppliedMigrati
     r.with_status(AppliedStatus::Dirty { statements_done })
 }
 
+/// A row whose down script stopped after `statements_done` statements.
+pub(crate) fn reverting(r: AppliedMigration, statements_done: u32) -> AppliedMigration {
+    r.with_status(AppliedStatus::Reverting { statements_done })
+}
+
 pub(crate) fn baseline(version: &str) -> AppliedMigration {
     let mut r = AppliedMigration::new(Some(v(version)), "<< baseline >>", AppliedKind::Baseline);
     r.applied_at = format!("at baseline {version}");
@@ -151,6 +156,9 @@ pub(crate) fn summary(plan: &Plan) -> Vec<String> {
 pub(crate) fn step_summary(step: &Step) -> String {
     let action = match step.action {
         crate::Action::Resume { statements_done } => format!("resume@{statements_done}"),
+        crate::Action::ResumeRevert { statements_done } => {
+            format!("resume-revert@{statements_done}")
+        }
         a => a.as_str().to_string(),
     };
     format!("{action} {}", step.label())
@@ -173,6 +181,14 @@ pub(crate) fn out_of_order(version: &str, name: &str, highest: &str) -> Problem 
 
 pub(crate) fn dirty_problem(version: &str, name: &str, statements_done: u32) -> Problem {
     Problem::Dirty {
+        version: version.into(),
+        name: name.into(),
+        statements_done,
+    }
+}
+
+pub(crate) fn reverting_problem(version: &str, name: &str, statements_done: u32) -> Problem {
+    Problem::Reverting {
         version: version.into(),
         name: name.into(),
         statements_done,

@@ -109,16 +109,39 @@ pub enum Action {
     Reapply,
     /// Run the down script and delete the history row.
     Revert,
+    /// Run the rest of a down script that stopped part-way (its row is
+    /// [`reverting`](crate::AppliedStatus::Reverting)), skipping `statements_done` statements,
+    /// and delete the history row.
+    ResumeRevert {
+        /// Down statements already done.
+        statements_done: u32,
+    },
 }
 
 impl Action {
-    /// `apply`, `resume`, `reapply` or `revert`.
+    /// `apply`, `resume`, `reapply`, `revert` or `resume-revert`.
     pub fn as_str(self) -> &'static str {
         match self {
             Action::Apply => "apply",
             Action::Resume { .. } => "resume",
             Action::Reapply => "reapply",
             Action::Revert => "revert",
+            Action::ResumeRevert { .. } => "resume-revert",
+        }
+    }
+
+    /// True when the step runs a down script ([`Action::Revert`] or [`Action::ResumeRevert`]).
+    pub fn is_revert(self) -> bool {
+        matches!(self, Action::Revert | Action::ResumeRevert { .. })
+    }
+
+    /// Statements of the script already done, which the step skips.
+    pub fn statements_done(self) -> u32 {
+        match self {
+            Action::Resume { statements_done } | Action::ResumeRevert { statements_done } => {
+                statements_done
+            }
+            _ => 0,
         }
     }
 }
@@ -192,8 +215,12 @@ pub struct Plan {
 ///   pending ones below the highest applied version are refused unless the policy allows them.
 ///
 /// Going down, only versioned migrations above the highest baseline are candidates, newest
-/// version first; any dirty row refuses the plan. Each revert runs the local down script, else
-/// the down script stored when it was applied, else it is [`Problem::Irreversible`].
+/// version first; a dirty row refuses the plan. A row whose down script stopped part-way
+/// ([`AppliedStatus::Reverting`](crate::AppliedStatus::Reverting)) is no refusal: its revert
+/// resumes first ([`Action::ResumeRevert`]), whatever the target says, and counts as one of a
+/// `down N`; `up` and `redo` refuse it ([`Problem::Reverting`]). Each revert runs the local down
+/// script, else the down script stored when it was applied, else it is
+/// [`Problem::Irreversible`].
 pub fn plan(
     local: &[Migration],
     applied: &[AppliedMigration],
@@ -321,9 +348,14 @@ fn up_step(action: Action, m: &Migration, applied: Option<&AppliedMigration>) ->
 }
 
 /// A step that reverts a history row with the given down script.
-fn revert_step(row: &AppliedMigration, local: Option<&Migration>, script: Script) -> Step {
+fn revert_step(
+    action: Action,
+    row: &AppliedMigration,
+    local: Option<&Migration>,
+    script: Script,
+) -> Step {
     Step {
-        action: Action::Revert,
+        action,
         version: row.version.clone(),
         name: row.name.clone(),
         kind: MigrationKind::Versioned,

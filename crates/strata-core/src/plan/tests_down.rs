@@ -468,3 +468,106 @@ fn a_stored_down_script_keeps_its_no_transaction_directive() {
         crate::TransactionMode::Transactional
     );
 }
+
+/// `four()` with 4 partly reverted: 2 statements of its down script done.
+fn four_reverting() -> (Vec<crate::Migration>, Vec<crate::AppliedMigration>) {
+    let (local, mut applied) = four();
+    applied[3] = reverting(applied[3].clone(), 2);
+    (local, applied)
+}
+
+#[test]
+fn down_resumes_a_partly_reverted_migration_after_its_completed_statements() {
+    let (local, applied) = four_reverting();
+    let p = ok(&local, &applied, Target::DownCount(1));
+    assert_eq!(summary(&p), s(&["resume-revert@2 4_d"]));
+    let step = &p.steps[0];
+    assert_eq!(step.action, Action::ResumeRevert { statements_done: 2 });
+    assert!(step.action.is_revert());
+    // The file's down script: the fixed one.
+    assert_eq!(Some(&step.script), local[3].down.as_ref());
+    assert_eq!(step.applied.as_ref(), Some(&applied[3]));
+}
+
+#[test]
+fn the_resumed_revert_counts_as_one_of_down_n_and_comes_first() {
+    let (local, applied) = four_reverting();
+    assert_eq!(
+        summary(&ok(&local, &applied, Target::DownCount(3))),
+        s(&["resume-revert@2 4_d", "revert 3_c", "revert 2_b"])
+    );
+    assert!(ok(&local, &applied, Target::DownCount(0)).steps.is_empty());
+}
+
+#[test]
+fn the_resumed_revert_comes_first_whatever_the_target() {
+    let (local, mut applied) = four_reverting();
+    // Even below `--to` (possible after out-of-order applies): it is finished first.
+    assert_eq!(
+        summary(&ok(&local, &applied, down_to("3"))),
+        s(&["resume-revert@2 4_d"])
+    );
+    assert_eq!(
+        summary(&ok(&local, &applied, down_to("2"))),
+        s(&["resume-revert@2 4_d", "revert 3_c"])
+    );
+    assert_eq!(
+        summary(&ok(&local, &applied, Target::DownBatch)),
+        s(&["resume-revert@2 4_d", "revert 3_c"])
+    );
+    // In a lower batch than the rest, `--batch` still finishes it, and the highest batch.
+    applied[3] = batch(applied[3].clone(), 1);
+    assert_eq!(
+        summary(&ok(&local, &applied, Target::DownBatch)),
+        s(&["resume-revert@2 4_d", "revert 3_c"])
+    );
+}
+
+#[test]
+fn a_partly_reverted_migration_without_its_file_resumes_with_the_stored_down_script() {
+    let (local, applied) = four_reverting();
+    let p = ok(&local[..3], &applied, Target::DownCount(1));
+    assert_eq!(summary(&p), s(&["resume-revert@2 4_d"]));
+    assert_eq!(p.steps[0].script, Script::new(down_sql("d"), None, 0));
+    assert_eq!(p.steps[0].migration, None);
+}
+
+#[test]
+fn a_partly_reverted_migration_without_any_down_script_is_irreversible() {
+    let (local, mut applied) = four_reverting();
+    applied[3].down_script = None;
+    assert_eq!(
+        err(&local[..3], &applied, Target::DownCount(1)),
+        vec![irreversible("4", "d")]
+    );
+}
+
+#[test]
+fn an_up_dirty_row_still_refuses_down_beside_a_partly_reverted_one() {
+    let (local, mut applied) = four_reverting();
+    applied[0] = dirty(applied[0].clone(), 1);
+    assert_eq!(
+        err(&local, &applied, Target::DownCount(1)),
+        vec![dirty_problem("1", "a", 1)]
+    );
+}
+
+#[test]
+fn up_and_redo_refuse_a_partly_reverted_migration() {
+    let (mut local, applied) = four_reverting();
+    local.push(mig("5", "e"));
+    let problems = err(&local, &applied, up());
+    assert_eq!(problems, vec![reverting_problem("4", "d", 2)]);
+    assert!(problems[0].help().contains("`strata down`"));
+    assert!(problems[0].help().contains("`strata repair 4`"));
+    assert!(problems[0].help().contains("`strata repair 4 --forget`"));
+    assert_eq!(
+        err(&local, &applied, Target::Redo),
+        vec![reverting_problem("4", "d", 2)]
+    );
+    // Without its file too.
+    assert_eq!(
+        err(&local[..3], &applied, up()),
+        vec![reverting_problem("4", "d", 2)]
+    );
+}

@@ -40,6 +40,17 @@ pub(super) fn plan_up<'a>(
         let name = item.name().to_string();
         match (item.state, item.local) {
             (MigrationState::Applied, _) => {}
+            // Its down script stopped part-way: `down` finishes it, or `repair` resolves it.
+            (MigrationState::Dirty, _) if item.reverting() => {
+                problems.push(
+                    order,
+                    Problem::Reverting {
+                        version,
+                        name,
+                        statements_done: item.statements_done().unwrap_or(0),
+                    },
+                );
+            }
             // Resumed also when its file changed: that is how the failing statement is fixed.
             (MigrationState::Dirty, Some(m)) => {
                 let statements_done = item.statements_done().unwrap_or(0);

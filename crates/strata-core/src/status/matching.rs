@@ -74,12 +74,15 @@ impl<'a> Item<'a> {
         }
     }
 
-    /// Statements done, when its row is dirty.
+    /// Statements done, when its row is dirty: of its up script, or of its down script when
+    /// it is [reverting](Self::reverting).
     pub fn statements_done(&self) -> Option<u32> {
-        match self.row.map(|r| r.status) {
-            Some(crate::AppliedStatus::Dirty { statements_done }) => Some(statements_done),
-            _ => None,
-        }
+        self.row.and_then(|r| r.status.statements_done())
+    }
+
+    /// True when its down script stopped part-way.
+    pub fn reverting(&self) -> bool {
+        self.row.is_some_and(AppliedMigration::is_reverting)
     }
 }
 
@@ -191,7 +194,7 @@ pub(crate) fn analyze<'a>(local: &'a [Migration], applied: &'a [AppliedMigration
     orphans.extend(baselines.iter().copied());
     for row in orphans {
         let (state, note) = match row.status {
-            crate::AppliedStatus::Dirty { .. } => (MigrationState::Dirty, None),
+            _ if row.is_dirty() => (MigrationState::Dirty, None),
             _ if row.kind == AppliedKind::Baseline => {
                 (MigrationState::Applied, Some("baseline".to_string()))
             }

@@ -62,8 +62,12 @@ pub struct StatusEntry {
     pub applied_by: Option<String>,
     /// The local file, when there is one.
     pub path: Option<PathBuf>,
-    /// For dirty migrations: statements done.
+    /// For dirty migrations: statements done (of the down script when `reverting`).
     pub statements_done: Option<u32>,
+    /// A dirty migration whose down script stopped part-way: `strata down` resumes it.
+    /// Serialized only when true.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub reverting: bool,
     /// Extra information (`covered by baseline 20`, `changed since applied`, `baseline`).
     pub note: Option<String>,
 }
@@ -75,7 +79,8 @@ pub struct StatusEntry {
 /// below a baseline count as applied. A baseline row is never matched with a file, so a file at
 /// exactly the baseline version is listed too (covered by it), just before the baseline row.
 ///
-/// A dirty row is `dirty` whether or not its file exists or changed. A repeatable row without a
+/// A dirty row is `dirty` whether or not its file exists or changed, also when it is its down
+/// script that stopped part-way (`reverting`). A repeatable row without a
 /// file is `missing`, like a versioned one. When strata has no note of its own for an entry,
 /// the note of its history row (`marked applied`, a repair reason) is shown.
 pub fn status(local: &[Migration], applied: &[AppliedMigration]) -> Vec<StatusEntry> {
@@ -95,6 +100,7 @@ fn entry(item: &Item<'_>) -> StatusEntry {
         applied_by: row.map(|r| r.applied_by.clone()),
         path: item.local.and_then(Migration::path).map(PathBuf::from),
         statements_done: item.statements_done(),
+        reverting: item.reverting(),
         note: item
             .note
             .clone()

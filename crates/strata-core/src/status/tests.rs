@@ -358,3 +358,20 @@ fn versions_written_differently_match_their_own_rows_first() {
         s(&["0001 a versioned applied"])
     );
 }
+
+#[test]
+fn a_partly_reverted_migration_is_dirty_and_reverting() {
+    let local = [mig("1", "a")];
+    let applied = [reverting(row(&local[0]), 1)];
+    let entries = status(&local, &applied);
+    assert_eq!(entries[0].status, MigrationState::Dirty);
+    assert_eq!(entries[0].statements_done, Some(1));
+    assert!(entries[0].reverting);
+    // Up-dirty rows are not reverting.
+    let entries = status(&local, &[dirty(row(&local[0]), 1)]);
+    assert!(!entries[0].reverting);
+    // Without its file it is dirty too.
+    let entries = status(&[], &applied);
+    assert_eq!(entries[0].status, MigrationState::Dirty);
+    assert!(entries[0].reverting);
+}
