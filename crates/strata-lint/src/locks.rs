@@ -73,11 +73,12 @@ pub(crate) struct Blocking {
 }
 
 /// The strongest write-blocking lock the statement takes on a relation that existed before
-/// this file (`SHARE` or stronger), if any.
+/// this file (`SHARE` or stronger), if any. System catalogs (`LOCK TABLE pg_catalog.pg_roles`
+/// before a `CREATE ROLE`) are not the application's tables and do not count.
 pub(crate) fn blocking(node: &NodeEnum, scope: &Scope<'_>) -> Option<Blocking> {
     let on = |rv: &Option<RangeVar>, lock: Lock| {
         let rv = rv.as_ref()?;
-        (!scope.is_new(rv)).then(|| Blocking {
+        (!scope.is_new(rv) && !scope.is_system_relation(rv)).then(|| Blocking {
             key: rel_key(rv),
             name: rel_name(rv),
             lock,

@@ -90,6 +90,19 @@ impl Scope<'_> {
         }
     }
 
+    /// Whether the relation is a system catalog or view (`pg_catalog.pg_roles`,
+    /// `information_schema.tables`, or an unqualified `pg_...` name no migration created):
+    /// PostgreSQL's own, not one the application's queries use as a table.
+    pub(crate) fn is_system_relation(&self, rv: &RangeVar) -> bool {
+        let schema = rv.schemaname.as_str();
+        schema.eq_ignore_ascii_case("pg_catalog")
+            || schema.eq_ignore_ascii_case("information_schema")
+            || (schema.is_empty()
+                && rv.relname.starts_with("pg_")
+                && !self.is_new(rv)
+                && !self.catalog.has_table(&rv.relname))
+    }
+
     /// [`Scope::is_new`] by key.
     pub(crate) fn is_new_key(&self, key: &str) -> bool {
         self.file.created.contains_key(key) || self.file.temp.contains(key)

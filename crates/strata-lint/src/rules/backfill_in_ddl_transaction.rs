@@ -31,7 +31,8 @@ pub(crate) fn backfill_target(node: &NodeEnum, scope: &Scope<'_>) -> Option<Stri
             .filter(|rv| !scope.is_new(rv) && !s.where_clause.as_deref().is_some_and(picks_rows))
             .map(rel_name),
         NodeEnum::InsertStmt(s) => {
-            let Some(NodeEnum::SelectStmt(sel)) = s.select_stmt.as_deref().and_then(inner) else {
+            let query = s.select_stmt.as_deref().and_then(inner)?;
+            let NodeEnum::SelectStmt(sel) = query else {
                 return None;
             };
             // Rows computed from constants or set-returning functions (`generate_series`) are
@@ -42,6 +43,16 @@ pub(crate) fn backfill_target(node: &NodeEnum, scope: &Scope<'_>) -> Option<Stri
                     .iter()
                     .all(|f| matches!(inner(f), Some(NodeEnum::RangeFunction(_))))
             {
+                return None;
+            }
+            // Rows copied only from tables this file created (or temporary ones) are the
+            // migration's own, a few at most: the first migration that creates `workspace` and
+            // `group_` and fills one from the other.
+            let reads_existing = query
+                .nodes()
+                .into_iter()
+                .any(|(n, ..)| matches!(n, pg_query::NodeRef::RangeVar(rv) if !scope.is_new(rv)));
+            if !reads_existing {
                 return None;
             }
             s.relation.as_ref().map(rel_name)
@@ -148,6 +159,12 @@ mod tests {
                 "ALTER TABLE users ADD COLUMN active boolean;\nUPDATE users SET active = true WHERE id < 1000;",
                 "CREATE INDEX i ON orders (user_id); DELETE FROM orders WHERE user_id IS NULL;",
                 "ALTER TABLE users ADD COLUMN org int; CREATE TABLE t (a int); INSERT INTO t SELECT id FROM users;",
+                // A new table filled from an existing one, directly or in a subquery.
+                "ALTER TABLE audit ADD COLUMN a int; CREATE TABLE group_ (w text, name text); INSERT INTO group_ SELECT id, 'all' FROM workspace;",
+                "ALTER TABLE audit ADD COLUMN a int; CREATE TABLE g (w text); INSERT INTO g SELECT w FROM (SELECT w FROM usr) AS x;",
+                "ALTER TABLE audit ADD COLUMN a int; CREATE TABLE g (w text); CREATE TABLE h (w text); INSERT INTO g SELECT w FROM h WHERE EXISTS (SELECT 1 FROM users);",
+                // A lock on a user table next to the catalog lock still counts.
+                "DO $$ BEGIN IF true THEN LOCK TABLE pg_catalog.pg_roles; LOCK TABLE users; END IF; END $$;\nINSERT INTO group_ SELECT id, 'all' FROM workspace;",
                 "ALTER TABLE orders ADD COLUMN c text; UPDATE orders SET c = 'USD' WHERE status = 'paid';",
                 "ALTER TABLE orders ADD COLUMN c text; UPDATE orders SET c = 'USD' WHERE id = id;",
             ],
@@ -179,6 +196,12 @@ mod tests {
                 "ALTER TABLE users ADD COLUMN a int; DELETE FROM users WHERE email = 'test@example.com';",
                 "ALTER TABLE users ADD COLUMN a int; UPDATE users SET a = 1 WHERE id = ANY('{1,2,3}');",
                 "ALTER TABLE slots ADD COLUMN n int; INSERT INTO slots (n) SELECT g FROM generate_series(1, 10) g;",
+                // Copies between tables this file created.
+                "ALTER TABLE audit ADD COLUMN a int; CREATE TABLE workspace (id text); CREATE TABLE group_ (w text, name text);\nINSERT INTO group_ SELECT id, 'all' FROM workspace;",
+                "ALTER TABLE audit ADD COLUMN a int; CREATE TABLE usr (w text, u text); CREATE TABLE usr_to_group (w text, g text, u text);\nINSERT INTO usr_to_group SELECT w, 'all', u FROM (SELECT w, u FROM usr) AS x;",
+                // A lock on a system catalog (a CREATE ROLE guarded in a DO block) is no lock
+                // on an application table.
+                "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'a') THEN LOCK TABLE pg_catalog.pg_roles; CREATE ROLE a; END IF; END $$;\nINSERT INTO group_ SELECT id, 'all' FROM workspace;",
             ],
         );
     }

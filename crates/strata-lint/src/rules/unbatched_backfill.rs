@@ -50,8 +50,10 @@ impl Rule for UnbatchedBackfill {
 }
 
 /// Whether a WHERE clause limits the statement to a batch or to chosen rows: a comparison of a
-/// column with a value (`id < 10000`, `id BETWEEN ...`, `status = 'x'`, `id IN (...)`), or a
-/// subquery. `col IS NULL` and bare boolean columns do not.
+/// column with a value (`id < 10000`, `id BETWEEN ...`, `status = 'x'`, `id IN (...)`), a
+/// pattern match against a constant that names something (`name LIKE 'admin'`, `email ILIKE
+/// '%@example.com'`), or a subquery. `col IS NULL`, bare boolean columns and patterns of
+/// wildcards only (`LIKE '%'`) do not.
 fn bounded(expr: &pg_query::Node) -> bool {
     use pg_query::protobuf::{AExprKind, BoolExprType};
     match inner(expr) {
@@ -75,6 +77,19 @@ fn bounded(expr: &pg_query::Node) -> bool {
                         .unwrap_or_default();
                     matches!(op, "=" | "<" | "<=" | ">" | ">=")
                         && column(&e.lexpr) != column(&e.rexpr)
+                }
+                // `~~` is LIKE, `~~*` ILIKE; `!~~` (NOT LIKE) keeps almost every row.
+                Ok(AExprKind::AexprLike | AExprKind::AexprIlike) => {
+                    let op = crate::ast::svals(&e.name)
+                        .last()
+                        .copied()
+                        .unwrap_or_default();
+                    matches!(op, "~~" | "~~*")
+                        && column(&e.lexpr)
+                        && e.rexpr
+                            .as_deref()
+                            .and_then(crate::state::const_text)
+                            .is_some_and(|p| p.chars().any(|c| !matches!(c, '%' | '_')))
                 }
                 _ => false,
             }
@@ -100,6 +115,10 @@ mod tests {
                 "DELETE FROM sessions;",
                 "UPDATE users SET plan = 'free' WHERE plan IS NULL;",
                 "UPDATE users SET active = true WHERE NOT active OR active IS NULL;",
+                // Patterns that match (nearly) every row.
+                "DELETE FROM user_ WHERE name LIKE '%';",
+                "DELETE FROM user_ WHERE name NOT LIKE 'admin';",
+                "DELETE FROM user_ WHERE name ILIKE other_name;",
             ],
         );
     }
@@ -114,6 +133,10 @@ mod tests {
                 "UPDATE users SET plan = 'free' WHERE plan IS NULL AND id < 10000;",
                 "UPDATE users SET plan = 'free' WHERE id IN (SELECT id FROM users WHERE plan IS NULL LIMIT 1000);",
                 "UPDATE users SET plan = 'pro' WHERE email = 'a@b.c';",
+                // A pattern against a constant picks rows by value.
+                "delete from user_ where name like 'admin';",
+                "DELETE FROM user_ WHERE name ILIKE 'admin%';",
+                "UPDATE accounts SET plan = 'test' WHERE email LIKE '%@example.com';",
                 "CREATE TABLE t (a int); INSERT INTO t VALUES (1); UPDATE t SET a = 2;",
                 "CREATE TEMP TABLE t AS SELECT 1 AS a; DELETE FROM t;",
             ],
