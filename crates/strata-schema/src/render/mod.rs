@@ -8,7 +8,7 @@ mod create;
 mod script;
 
 pub(crate) use alter::recreated_by_alter;
-pub use script::{changes_sql, dump_sql, script};
+pub use script::{changes_sql, dump_sql, header, script, script_with};
 
 use crate::QualifiedName;
 

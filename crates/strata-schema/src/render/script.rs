@@ -22,6 +22,33 @@ pub const HEADER: &str = "SET check_function_bodies = false;\n\
 SET standard_conforming_strings = on;\n\
 SELECT pg_catalog.set_config('search_path', '', false);";
 
+/// [`HEADER`] with a `search_path` of `pg_catalog` then `schemas` (`public` first if present,
+/// the others in order) instead of an empty one. Every name the script writes stays qualified,
+/// so the path only matters where the engine reads code it did not print: a generated column or
+/// an index expression that calls a `LANGUAGE sql` function is planned while it is created, and
+/// the function's body, inlined there, resolves its unqualified names with the current path.
+/// `pg_catalog` comes first, as it implicitly does when a path does not name it, so a function
+/// of a dumped schema never takes the place of a built-in one.
+pub fn header<'a>(schemas: impl IntoIterator<Item = &'a str>) -> String {
+    let mut names: Vec<&str> = schemas
+        .into_iter()
+        .filter(|s| *s != "pg_catalog")
+        .collect();
+    names.sort_by_key(|s| (*s != "public", *s));
+    names.dedup();
+    let mut path = String::from("pg_catalog");
+    for n in names {
+        path.push_str(", ");
+        path.push_str(&super::ident(n));
+    }
+    format!(
+        "SET check_function_bodies = false;\n\
+         SET standard_conforming_strings = on;\n\
+         SELECT pg_catalog.set_config('search_path', {}, false);",
+        super::literal(&path)
+    )
+}
+
 /// The statements (without trailing semicolons) that carry out `changes`, in order.
 pub fn changes_sql(changes: &[Change]) -> Vec<String> {
     let mut drops: Vec<(&Object, bool)> = Vec::new(); // (object, last phase)
@@ -137,7 +164,12 @@ fn ordered(objects: &[(&Object, &str)], reverse: bool) -> Vec<usize> {
 
 /// A runnable script: [`HEADER`], then each statement followed by `;` and a blank line.
 pub fn script(statements: &[String]) -> String {
-    let mut out = String::from(HEADER);
+    script_with(HEADER, statements)
+}
+
+/// [`script`] with another header (see [`header`]).
+pub fn script_with(header: &str, statements: &[String]) -> String {
+    let mut out = String::from(header);
     out.push('\n');
     for s in statements {
         out.push('\n');
@@ -165,6 +197,7 @@ pub fn dump_sql(schema: &Schema) -> String {
     objects.sort_unstable_by(|a, b| (a.1.kind(), &a.0).cmp(&(b.1.kind(), &b.0)));
     let creates = objects.iter().map(|(k, o)| (o, None, k.as_str())).collect();
     let mut out = String::from("-- strata schema dump\n");
-    out.push_str(&script(&plan(Vec::new(), creates)));
+    let schemas = schema.schemas.iter().map(|s| s.name.as_str());
+    out.push_str(&script_with(&header(schemas), &plan(Vec::new(), creates)));
     out
 }

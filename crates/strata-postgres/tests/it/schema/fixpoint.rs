@@ -32,3 +32,32 @@ async fn a_dump_is_the_same_whatever_order_the_objects_were_created_in() {
     assert_eq!(dump_sql(&sa), dump_sql(&sb));
     assert!(strata_schema::diff(&sa, &sb).is_empty());
 }
+
+/// Dumps `sql`'s database, reloads the dump into an empty database and dumps that: the two
+/// dumps must be the same text. Returns the dump.
+async fn fix_point(sql: &str) -> String {
+    let a = database_with(sql);
+    let first = dump_sql(&schema_of(&a, &Filter::new()).await);
+    let b = database_with(&first);
+    let second = dump_sql(&schema_of(&b, &Filter::new()).await);
+    assert_eq!(first, second, "the reloaded database dumps differently");
+    first
+}
+
+#[tokio::test]
+async fn generated_columns_and_indexes_calling_sql_functions_with_unqualified_bodies_reload() {
+    let dump = fix_point(
+        "CREATE SCHEMA app;
+         CREATE TYPE st AS ENUM ('a', 'b');
+         CREATE FUNCTION st_from(text) RETURNS st AS 'SELECT CAST($1 AS st);' LANGUAGE SQL IMMUTABLE;
+         CREATE FUNCTION norm(text) RETURNS text AS 'SELECT lower(trim($1))' LANGUAGE sql IMMUTABLE;
+         CREATE TABLE t (v jsonb, s st GENERATED ALWAYS AS (st_from(v->>'s')) STORED);
+         CREATE TABLE app.u (name text);
+         CREATE UNIQUE INDEX u_norm ON app.u (norm(name));",
+    )
+    .await;
+    assert!(
+        dump.contains("set_config('search_path', 'pg_catalog, \"public\", \"app\"', false)"),
+        "{dump}"
+    );
+}
