@@ -70,6 +70,40 @@ pub(crate) fn flatten_with(schema: &Schema, parts: bool) -> Vec<Object> {
         d.grants.clear();
         out.push(Object::Domain(d));
     }
+    for c in &schema.collations {
+        let mut c = c.clone();
+        let comment = c.comment.take();
+        push_with_comment(Object::Collation(c), comment, &mut out, &mut extras);
+    }
+    for d in &schema.text_search_dictionaries {
+        let mut d = d.clone();
+        let comment = d.comment.take();
+        push_with_comment(
+            Object::TextSearchDictionary(d),
+            comment,
+            &mut out,
+            &mut extras,
+        );
+    }
+    for c in &schema.text_search_configs {
+        let mut c = c.clone();
+        let comment = c.comment.take();
+        push_with_comment(Object::TextSearchConfig(c), comment, &mut out, &mut extras);
+    }
+    for a in &schema.aggregates {
+        let mut a = a.clone();
+        let (comment, grants) = (a.comment.take(), std::mem::take(&mut a.grants));
+        // `GRANT ... ON FUNCTION` names aggregates too.
+        let grant_on = format!(
+            "FUNCTION {}({})",
+            qname(&a.name),
+            a.identity_arguments.replace(" ORDER BY ", ", ")
+        );
+        let object = Object::Aggregate(a);
+        let key = object.key();
+        extras.add(&key, &grant_on, &object.describe(), &comment, &grants);
+        out.push(object);
+    }
     for s in &schema.sequences {
         let key = format!("SEQUENCE {}", qname(&s.name));
         extras.add(
@@ -136,6 +170,17 @@ pub(crate) fn flatten_with(schema: &Schema, parts: bool) -> Vec<Object> {
     }
     out.append(&mut extras.objects);
     out
+}
+
+/// Adds `object` and its comment.
+fn push_with_comment(
+    object: Object,
+    comment: Option<String>,
+    out: &mut Vec<Object>,
+    extras: &mut Extras,
+) {
+    extras.add(&object.key(), "", &object.describe(), &comment, &[]);
+    out.push(object);
 }
 
 fn view_name(o: &Object) -> QualifiedName {

@@ -39,6 +39,12 @@ pub enum ObjectKind {
     CompositeType,
     /// A domain.
     Domain,
+    /// A collation.
+    Collation,
+    /// A text search dictionary.
+    TextSearchDictionary,
+    /// A text search configuration.
+    TextSearchConfig,
     /// A sequence.
     Sequence,
     /// The column a sequence belongs to.
@@ -47,6 +53,8 @@ pub enum ObjectKind {
     Function,
     /// A procedure.
     Procedure,
+    /// An aggregate function.
+    Aggregate,
     /// A table.
     Table,
     /// A table column.
@@ -80,10 +88,14 @@ impl ObjectKind {
             ObjectKind::Enum => "enum",
             ObjectKind::CompositeType => "composite type",
             ObjectKind::Domain => "domain",
+            ObjectKind::Collation => "collation",
+            ObjectKind::TextSearchDictionary => "text search dictionary",
+            ObjectKind::TextSearchConfig => "text search configuration",
             ObjectKind::Sequence => "sequence",
             ObjectKind::SequenceOwner => "sequence ownership",
             ObjectKind::Function => "function",
             ObjectKind::Procedure => "procedure",
+            ObjectKind::Aggregate => "aggregate",
             ObjectKind::Table => "table",
             ObjectKind::Column => "column",
             ObjectKind::Constraint => "constraint",
@@ -115,6 +127,12 @@ pub enum Object {
     Composite(CompositeType),
     /// A domain.
     Domain(Domain),
+    /// A collation.
+    Collation(Collation),
+    /// A text search dictionary.
+    TextSearchDictionary(TextSearchDictionary),
+    /// A text search configuration with its mappings.
+    TextSearchConfig(TextSearchConfig),
     /// A sequence (ownership is a [`Object::SequenceOwner`]).
     Sequence(Sequence),
     /// `ALTER SEQUENCE ... OWNED BY`: needs the table, which needs the sequence first.
@@ -128,6 +146,8 @@ pub enum Object {
     },
     /// A function or procedure.
     Function(Function),
+    /// An aggregate function.
+    Aggregate(Aggregate),
     /// A table with its columns and the constraints `CREATE TABLE` holds.
     Table(Table),
     /// One column of a table.
@@ -190,6 +210,10 @@ impl Object {
             Object::Enum(_) => ObjectKind::Enum,
             Object::Composite(_) => ObjectKind::CompositeType,
             Object::Domain(_) => ObjectKind::Domain,
+            Object::Collation(_) => ObjectKind::Collation,
+            Object::TextSearchDictionary(_) => ObjectKind::TextSearchDictionary,
+            Object::TextSearchConfig(_) => ObjectKind::TextSearchConfig,
+            Object::Aggregate(_) => ObjectKind::Aggregate,
             Object::Sequence(_) => ObjectKind::Sequence,
             Object::SequenceOwner { .. } => ObjectKind::SequenceOwner,
             Object::Function(f) if f.kind == FunctionKind::Procedure => ObjectKind::Procedure,
@@ -216,6 +240,14 @@ impl Object {
             Object::Enum(t) => format!("TYPE {}", qname(&t.name)),
             Object::Composite(t) => format!("TYPE {}", qname(&t.name)),
             Object::Domain(d) => format!("DOMAIN {}", qname(&d.name)),
+            Object::Collation(c) => format!("COLLATION {}", qname(&c.name)),
+            Object::TextSearchDictionary(d) => {
+                format!("TEXT SEARCH DICTIONARY {}", qname(&d.name))
+            }
+            Object::TextSearchConfig(c) => {
+                format!("TEXT SEARCH CONFIGURATION {}", qname(&c.name))
+            }
+            Object::Aggregate(a) => aggregate_key(a),
             Object::Sequence(s) => format!("SEQUENCE {}", qname(&s.name)),
             Object::SequenceOwner { sequence, .. } => {
                 format!("SEQUENCE {} OWNED BY", qname(sequence))
@@ -251,6 +283,10 @@ impl Object {
             Object::Enum(t) => t.name.to_string(),
             Object::Composite(t) => t.name.to_string(),
             Object::Domain(d) => d.name.to_string(),
+            Object::Collation(c) => c.name.to_string(),
+            Object::TextSearchDictionary(d) => d.name.to_string(),
+            Object::TextSearchConfig(c) => c.name.to_string(),
+            Object::Aggregate(a) => a.signature(),
             Object::Sequence(s) => s.name.to_string(),
             Object::SequenceOwner { sequence, .. } => sequence.to_string(),
             Object::Function(f) => f.signature(),
@@ -303,9 +339,11 @@ impl Object {
         match self {
             Object::Schema(_) => 0,
             Object::Extension(_) => 1,
+            Object::Collation(_) | Object::TextSearchDictionary(_) => 2,
             Object::Enum(_) | Object::Composite(_) | Object::Domain(_) => 2,
+            Object::TextSearchConfig(_) => 3,
             Object::Sequence(_) => 3,
-            Object::Function(_) => 4,
+            Object::Function(_) | Object::Aggregate(_) => 4,
             Object::Table(_) => 5,
             Object::Column { .. } => 6,
             Object::Constraint { constraint, .. } if !constraint.is_deferred_to_alter() => 7,
@@ -333,6 +371,10 @@ impl Object {
                 | Object::Domain(_)
                 | Object::Sequence(_)
                 | Object::Function(_)
+                | Object::Aggregate(_)
+                | Object::Collation(_)
+                | Object::TextSearchDictionary(_)
+                | Object::TextSearchConfig(_)
         )
     }
 
@@ -374,6 +416,33 @@ impl Object {
                     .extend(dom.checks.iter().map(|c| c.expression.as_str()));
             }
             Object::Sequence(s) => d.keys.push(schema(&s.name.schema)),
+            Object::Collation(c) => d.keys.push(schema(&c.name.schema)),
+            Object::TextSearchDictionary(t) => {
+                d.keys.push(schema(&t.name.schema));
+                d.texts.push(&t.template);
+            }
+            Object::TextSearchConfig(c) => {
+                d.keys.push(schema(&c.name.schema));
+                d.texts.push(&c.parser);
+                for m in &c.mappings {
+                    d.texts.extend(m.dictionaries.iter().map(String::as_str));
+                }
+            }
+            Object::Aggregate(a) => {
+                d.keys.push(schema(&a.name.schema));
+                d.texts.push(&a.arguments);
+                d.texts.push(&a.state_function);
+                d.texts.push(&a.state_type);
+                for f in [
+                    &a.final_function,
+                    &a.combine_function,
+                    &a.serial_function,
+                    &a.deserial_function,
+                    &a.sort_operator,
+                ] {
+                    d.texts.extend(f.as_deref());
+                }
+            }
             Object::SequenceOwner {
                 sequence,
                 table: t,
@@ -491,6 +560,15 @@ fn function_key(f: &Function) -> String {
         "FUNCTION"
     };
     format!("{word} {}({})", qname(&f.name), f.identity_arguments)
+}
+
+fn aggregate_key(a: &Aggregate) -> String {
+    let args = if a.identity_arguments.is_empty() {
+        "*"
+    } else {
+        &a.identity_arguments
+    };
+    format!("AGGREGATE {}({args})", qname(&a.name))
 }
 
 fn column_texts<'a>(c: &'a Column, texts: &mut Vec<&'a str>) {

@@ -24,6 +24,10 @@ pub(crate) fn requirements(objects: &[&Object], keys: &[&str]) -> Vec<Vec<usize>
             Object::Composite(t) => Some(&t.name),
             Object::Domain(d) => Some(&d.name),
             Object::Function(f) => Some(&f.name),
+            Object::Aggregate(a) => Some(&a.name),
+            Object::Collation(c) => Some(&c.name),
+            Object::TextSearchDictionary(t) => Some(&t.name),
+            Object::TextSearchConfig(c) => Some(&c.name),
             Object::Index(ix) => {
                 if ix.unique {
                     unique_indexes.entry(&ix.table).or_default().push(i);

@@ -15,6 +15,8 @@
 //!
 //! One file per object family: each has the SQL of its query and the code that reads its rows.
 
+mod aggregates;
+mod collations;
 mod constraints;
 mod functions;
 mod indexes;
@@ -23,6 +25,7 @@ mod policies;
 mod sequences;
 mod sql;
 mod tables;
+mod text_search;
 mod triggers;
 mod types;
 mod views;
@@ -307,6 +310,26 @@ const FAMILIES: &[Family] = &[
         sql: policies::sql,
         read: policies::read,
         shared: true,
+    },
+    Family {
+        sql: collations::sql,
+        read: collations::read,
+        shared: false,
+    },
+    Family {
+        sql: aggregates::sql,
+        read: aggregates::read,
+        shared: false,
+    },
+    Family {
+        sql: text_search::dictionaries_sql,
+        read: text_search::read_dictionaries,
+        shared: false,
+    },
+    Family {
+        sql: text_search::configs_sql,
+        read: text_search::read_configs,
+        shared: false,
     },
 ];
 

@@ -1,10 +1,14 @@
 //! The catalog model. Every public struct is `#[non_exhaustive]`: build one with its `new`
 //! constructor (or `Default`) and set the public fields.
 
+mod catalog;
 mod code;
 mod table;
 mod types;
 
+pub use catalog::{
+    Aggregate, AggregateKind, Collation, TextSearchConfig, TextSearchDictionary, TextSearchMapping,
+};
 pub use code::{
     Function, FunctionKind, Parallel, Policy, PolicyCommand, Trigger, View, Volatility,
 };
@@ -89,6 +93,15 @@ pub struct Schema {
     pub composites: Vec<CompositeType>,
     /// Domains.
     pub domains: Vec<Domain>,
+    /// Collations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub collations: Vec<Collation>,
+    /// Text search dictionaries.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub text_search_dictionaries: Vec<TextSearchDictionary>,
+    /// Text search configurations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub text_search_configs: Vec<TextSearchConfig>,
     /// Sequences (not those behind identity columns).
     pub sequences: Vec<Sequence>,
     /// Tables, partitioned tables and partitions.
@@ -97,6 +110,9 @@ pub struct Schema {
     pub views: Vec<View>,
     /// Functions and procedures.
     pub functions: Vec<Function>,
+    /// Aggregate functions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aggregates: Vec<Aggregate>,
     /// Indexes that are not part of a constraint.
     pub indexes: Vec<Index>,
     /// Triggers (not the engine's internal ones).
@@ -125,6 +141,19 @@ impl Schema {
         self.functions.sort_by(|a, b| {
             (&a.name, &a.identity_arguments).cmp(&(&b.name, &b.identity_arguments))
         });
+        self.collations.sort_by(|a, b| a.name.cmp(&b.name));
+        self.text_search_dictionaries
+            .sort_by(|a, b| a.name.cmp(&b.name));
+        self.text_search_configs.sort_by(|a, b| a.name.cmp(&b.name));
+        for c in &mut self.text_search_configs {
+            c.mappings.sort_by(|a, b| a.token.cmp(&b.token));
+        }
+        self.aggregates.sort_by(|a, b| {
+            (&a.name, &a.identity_arguments).cmp(&(&b.name, &b.identity_arguments))
+        });
+        for a in &mut self.aggregates {
+            a.grants.sort();
+        }
         self.indexes.sort_by(|a, b| a.name.cmp(&b.name));
         self.triggers
             .sort_by(|a, b| (&a.table, &a.name).cmp(&(&b.table, &b.name)));
@@ -180,6 +209,12 @@ impl Schema {
             ("enums", self.enums.len()),
             ("composite types", self.composites.len()),
             ("domains", self.domains.len()),
+            ("collations", self.collations.len()),
+            (
+                "text search dictionaries",
+                self.text_search_dictionaries.len(),
+            ),
+            ("text search configurations", self.text_search_configs.len()),
             ("sequences", self.sequences.len()),
             ("tables", self.tables.len()),
             (
@@ -191,6 +226,7 @@ impl Schema {
                 self.views.iter().filter(|v| v.materialized).count(),
             ),
             ("functions", self.functions.len()),
+            ("aggregates", self.aggregates.len()),
             ("indexes", self.indexes.len()),
             ("triggers", self.triggers.len()),
             ("policies", self.policies.len()),

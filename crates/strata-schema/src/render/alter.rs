@@ -30,6 +30,17 @@ pub(crate) fn drop(o: &Object) -> Vec<String> {
             qname(&f.name),
             f.identity_arguments
         ),
+        Object::Collation(c) => format!("DROP COLLATION IF EXISTS {}", qname(&c.name)),
+        Object::TextSearchDictionary(d) => {
+            format!("DROP TEXT SEARCH DICTIONARY IF EXISTS {}", qname(&d.name))
+        }
+        Object::TextSearchConfig(c) => {
+            format!(
+                "DROP TEXT SEARCH CONFIGURATION IF EXISTS {}",
+                qname(&c.name)
+            )
+        }
+        Object::Aggregate(a) => super::catalog::drop_aggregate(a),
         Object::Table(t) => format!("DROP TABLE IF EXISTS {}", qname(&t.name)),
         Object::Column { table, column } => format!(
             "ALTER TABLE {} DROP COLUMN IF EXISTS {}",
@@ -102,6 +113,13 @@ pub(crate) fn alter(from: &Object, to: &Object) -> Option<Vec<String>> {
         (Object::Function(a), Object::Function(b)) => {
             (a.kind == b.kind && a.result == b.result && a.arguments == b.arguments)
                 .then(|| vec![function(b, true)])
+        }
+        (Object::Aggregate(a), Object::Aggregate(b)) => {
+            (a.kind == b.kind && a.arguments == b.arguments && a.state_type == b.state_type)
+                .then(|| vec![super::catalog::aggregate(b, true)])
+        }
+        (Object::TextSearchConfig(a), Object::TextSearchConfig(b)) => {
+            super::catalog::alter_text_search_config(a, b)
         }
         (Object::Table(a), Object::Table(b)) => table(a, b),
         (Object::Column { table, column: a }, Object::Column { column: b, .. }) => {

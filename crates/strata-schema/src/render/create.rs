@@ -44,6 +44,10 @@ pub(crate) fn create(o: &Object) -> Vec<String> {
             )]
         }
         Object::Domain(d) => domain(d),
+        Object::Collation(c) => vec![super::catalog::collation(c)],
+        Object::TextSearchDictionary(d) => vec![super::catalog::text_search_dictionary(d)],
+        Object::TextSearchConfig(c) => super::catalog::text_search_config(c),
+        Object::Aggregate(a) => vec![super::catalog::aggregate(a, false)],
         Object::Sequence(s) => vec![format!(
             "CREATE SEQUENCE {}{}",
             qname(&s.name),

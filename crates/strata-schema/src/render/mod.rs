@@ -4,6 +4,7 @@
 //! written as the engine printed them. [`dump_sql`] is [`changes_sql`] from an empty schema.
 
 mod alter;
+mod catalog;
 mod create;
 mod script;
 

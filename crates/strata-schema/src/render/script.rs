@@ -30,10 +30,7 @@ SELECT pg_catalog.set_config('search_path', '', false);";
 /// `pg_catalog` comes first, as it implicitly does when a path does not name it, so a function
 /// of a dumped schema never takes the place of a built-in one.
 pub fn header<'a>(schemas: impl IntoIterator<Item = &'a str>) -> String {
-    let mut names: Vec<&str> = schemas
-        .into_iter()
-        .filter(|s| *s != "pg_catalog")
-        .collect();
+    let mut names: Vec<&str> = schemas.into_iter().filter(|s| *s != "pg_catalog").collect();
     names.sort_by_key(|s| (*s != "public", *s));
     names.dedup();
     let mut path = String::from("pg_catalog");

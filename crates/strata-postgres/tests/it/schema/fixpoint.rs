@@ -1,7 +1,7 @@
 //! The dump fix-point: dump, reload into an empty database, dump again: identical text.
 
 use super::{database_with, schema_of, REALISTIC};
-use strata_schema::render::dump_sql;
+use strata_schema::render::{changes_sql, dump_sql, script};
 use strata_schema::Filter;
 
 #[tokio::test]
@@ -59,5 +59,96 @@ async fn generated_columns_and_indexes_calling_sql_functions_with_unqualified_bo
     assert!(
         dump.contains("set_config('search_path', 'pg_catalog, \"public\", \"app\"', false)"),
         "{dump}"
+    );
+}
+
+#[tokio::test]
+async fn collations_aggregates_and_text_search_configurations_are_dumped_before_their_users() {
+    let dump = fix_point(
+        "CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+         CREATE COLLATION c_posix (locale = 'C');
+         COMMENT ON COLLATION ci IS 'case-insensitive';
+         CREATE TABLE u (name text COLLATE ci, code text COLLATE c_posix);
+         CREATE FUNCTION first_agg(anyelement, anyelement) RETURNS anyelement
+             LANGUAGE sql IMMUTABLE STRICT AS 'SELECT $1';
+         CREATE AGGREGATE first(anyelement) (SFUNC = first_agg, STYPE = anyelement);
+         CREATE AGGREGATE int_sum(int) (SFUNC = int4pl, STYPE = int, INITCOND = '0',
+             COMBINEFUNC = int4pl, PARALLEL = SAFE);
+         CREATE FUNCTION cnt(int8) RETURNS int8 LANGUAGE sql IMMUTABLE AS 'SELECT $1 + 1';
+         CREATE AGGREGATE my_count(*) (SFUNC = cnt, STYPE = int8, INITCOND = '0');
+         COMMENT ON AGGREGATE first(anyelement) IS 'the first value';
+         CREATE TABLE t (a int, b text);
+         CREATE VIEW v AS SELECT a, first(b) AS b, int_sum(a) AS s, my_count(*) AS n FROM t GROUP BY a;
+         CREATE TEXT SEARCH DICTIONARY english_simple (TEMPLATE = pg_catalog.simple, STOPWORDS = english);
+         CREATE TEXT SEARCH CONFIGURATION custom_english (COPY = pg_catalog.english);
+         ALTER TEXT SEARCH CONFIGURATION custom_english
+             ALTER MAPPING FOR asciiword WITH english_simple, english_stem;
+         ALTER TEXT SEARCH CONFIGURATION custom_english DROP MAPPING FOR email;
+         CREATE TABLE doc (body text);
+         CREATE INDEX doc_fts ON doc USING gin (to_tsvector('custom_english', body));",
+    )
+    .await;
+    let at = |s: &str| dump.find(s).unwrap_or_else(|| panic!("{s} not in\n{dump}"));
+    assert!(at("CREATE COLLATION \"public\".\"ci\"") < at("CREATE TABLE \"public\".\"u\""));
+    assert!(at("CREATE AGGREGATE \"public\".\"first\"") < at("CREATE VIEW \"public\".\"v\""));
+    assert!(at("CREATE FUNCTION \"public\".\"first_agg\"") < at("CREATE AGGREGATE \"public\".\"first\""));
+    assert!(
+        at("CREATE TEXT SEARCH CONFIGURATION \"public\".\"custom_english\"")
+            < at("CREATE INDEX \"doc_fts\"")
+    );
+    assert!(
+        at("CREATE TEXT SEARCH DICTIONARY \"public\".\"english_simple\"")
+            < at("CREATE TEXT SEARCH CONFIGURATION \"public\".\"custom_english\"")
+    );
+    insta::assert_snapshot!("catalog_objects_dump", dump);
+}
+
+/// Collations, aggregates and text search objects are created and dropped by diffs, in an order
+/// that runs: the diff from an empty database to one with them, applied, leaves no difference,
+/// and so does the diff back; a changed mapping is altered in place.
+#[tokio::test]
+async fn diffs_create_alter_and_drop_collations_aggregates_and_text_search_objects() {
+    let objects = "CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+         CREATE TABLE u (name text COLLATE ci);
+         CREATE FUNCTION first_agg(anyelement, anyelement) RETURNS anyelement
+             LANGUAGE sql IMMUTABLE STRICT AS 'SELECT $1';
+         CREATE AGGREGATE first(anyelement) (SFUNC = first_agg, STYPE = anyelement);
+         CREATE VIEW v AS SELECT first(name) AS n FROM u;
+         CREATE TEXT SEARCH DICTIONARY english_simple (TEMPLATE = pg_catalog.simple, STOPWORDS = english);
+         CREATE TEXT SEARCH CONFIGURATION cfg (COPY = pg_catalog.english);
+         ALTER TEXT SEARCH CONFIGURATION cfg ALTER MAPPING FOR asciiword WITH english_simple;
+         CREATE INDEX u_fts ON u USING gin (to_tsvector('cfg', name));";
+    let full = database_with(objects);
+    let target = schema_of(&full, &Filter::new()).await;
+    let db = database_with("");
+    let empty = schema_of(&db, &Filter::new()).await;
+    let apply = |from: &strata_schema::Schema, to: &strata_schema::Schema| {
+        let sql = changes_sql(&strata_schema::diff(from, to));
+        db.execute(&script(&sql));
+        sql
+    };
+    let created = apply(&empty, &target);
+    assert!(strata_schema::diff(&schema_of(&db, &Filter::new()).await, &target).is_empty());
+
+    let changed = database_with(&format!(
+        "{objects} ALTER TEXT SEARCH CONFIGURATION cfg ALTER MAPPING FOR asciiword WITH english_stem;
+         ALTER TEXT SEARCH CONFIGURATION cfg DROP MAPPING FOR email;"
+    ));
+    let changed = schema_of(&changed, &Filter::new()).await;
+    let altered = apply(&target, &changed);
+    assert_eq!(
+        altered,
+        vec![
+            "ALTER TEXT SEARCH CONFIGURATION \"public\".\"cfg\" DROP MAPPING FOR \"email\"",
+            "ALTER TEXT SEARCH CONFIGURATION \"public\".\"cfg\" ALTER MAPPING FOR \"asciiword\" WITH english_stem",
+        ]
+    );
+    assert!(strata_schema::diff(&schema_of(&db, &Filter::new()).await, &changed).is_empty());
+
+    let dropped = apply(&changed, &empty);
+    assert!(strata_schema::diff(&schema_of(&db, &Filter::new()).await, &empty).is_empty());
+    insta::assert_snapshot!(
+        "catalog_objects_diff",
+        format!("{}\n\n-- back to empty\n{}", created.join(";\n"), dropped.join(";\n"))
     );
 }
