@@ -56,7 +56,8 @@ pub(crate) struct FileState {
     pub blocking_seen: bool,
     /// Constraints added `NOT VALID` in this file: table key -> name and transaction.
     pub not_valid: HashMap<String, Vec<(String, u32)>>,
-    /// Enum values added in this file: value, type key, transaction.
+    /// Enum values added by the latest transaction that added any: value, type key,
+    /// transaction.
     pub enum_values: Vec<(String, String, u32)>,
     /// The first blocking DDL on an existing table in the current transaction.
     pub tx_ddl: Option<(u32, Blocking)>,
@@ -350,6 +351,10 @@ impl FileState {
                 self.created_schemas.insert(s.schemaname.clone());
             }
             NodeEnum::AlterEnumStmt(s) if !s.new_val.is_empty() && s.old_val.is_empty() => {
+                // Only values added in the current transaction matter (to the rule that looks
+                // for their use before COMMIT): drop the others rather than skip them on every
+                // later statement.
+                self.enum_values.retain(|(_, _, t)| *t == tx);
                 self.enum_values
                     .push((s.new_val.clone(), names_key(&s.type_name), tx));
             }
