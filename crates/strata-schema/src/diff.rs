@@ -134,11 +134,13 @@ fn follows_dependencies(kind: ObjectKind) -> bool {
             | ObjectKind::MaterializedView
             | ObjectKind::Index
             | ObjectKind::Trigger
+            | ObjectKind::Rule
             | ObjectKind::Policy
             | ObjectKind::Constraint
             | ObjectKind::RowSecurity
             | ObjectKind::SequenceOwner
             | ObjectKind::Comment
             | ObjectKind::Grant
+            | ObjectKind::Owner
     )
 }

@@ -161,6 +161,11 @@ pub(crate) fn flatten_with(schema: &Schema, parts: bool) -> Vec<Object> {
         extras.add(&object.key(), "", &object.describe(), &comment, &[]);
         out.push(object);
     }
+    for r in &schema.rules {
+        let mut r = r.clone();
+        let comment = r.comment.take();
+        push_with_comment(Object::Rule(r), comment, &mut out, &mut extras);
+    }
     for p in &schema.policies {
         let mut p = p.clone();
         let comment = p.comment.take();
@@ -169,6 +174,27 @@ pub(crate) fn flatten_with(schema: &Schema, parts: bool) -> Vec<Object> {
         out.push(object);
     }
     out.append(&mut extras.objects);
+    // Owners of objects the schema holds (an owner of an object left out has nothing to own).
+    if !schema.owners.is_empty() {
+        let described: std::collections::HashMap<String, String> =
+            out.iter().map(|o| (o.key(), o.describe())).collect();
+        for o in &schema.owners {
+            if let Some(on) = described.get(&o.object) {
+                out.push(Object::Owner {
+                    target: o.object.clone(),
+                    on: on.clone(),
+                    role: o.role.clone(),
+                });
+            }
+        }
+    }
+    out.extend(
+        schema
+            .default_privileges
+            .iter()
+            .cloned()
+            .map(Object::DefaultPrivilege),
+    );
     out
 }
 

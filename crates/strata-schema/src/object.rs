@@ -69,6 +69,8 @@ pub enum ObjectKind {
     MaterializedView,
     /// A trigger.
     Trigger,
+    /// A rewrite rule.
+    Rule,
     /// Row-level security flags of a table.
     RowSecurity,
     /// A row-level security policy.
@@ -77,6 +79,10 @@ pub enum ObjectKind {
     Comment,
     /// A privilege.
     Grant,
+    /// The owner of an object.
+    Owner,
+    /// A default privilege.
+    DefaultPrivilege,
 }
 
 impl ObjectKind {
@@ -103,10 +109,13 @@ impl ObjectKind {
             ObjectKind::View => "view",
             ObjectKind::MaterializedView => "materialized view",
             ObjectKind::Trigger => "trigger",
+            ObjectKind::Rule => "rule",
             ObjectKind::RowSecurity => "row level security",
             ObjectKind::Policy => "policy",
             ObjectKind::Comment => "comment",
             ObjectKind::Grant => "privilege",
+            ObjectKind::Owner => "owner",
+            ObjectKind::DefaultPrivilege => "default privilege",
         }
     }
 }
@@ -170,6 +179,8 @@ pub enum Object {
     View(View),
     /// A trigger.
     Trigger(Trigger),
+    /// A rewrite rule.
+    Rule(Rule),
     /// Row-level security enabled (and maybe forced) on a table.
     RowSecurity {
         /// The table.
@@ -199,6 +210,17 @@ pub enum Object {
         /// The privilege.
         grant: Grant,
     },
+    /// The owner of another object.
+    Owner {
+        /// The object's key, which `ALTER ... OWNER TO` names it by.
+        target: String,
+        /// The object for messages.
+        on: String,
+        /// The owning role.
+        role: String,
+    },
+    /// A default privilege.
+    DefaultPrivilege(DefaultPrivilege),
 }
 
 impl Object {
@@ -225,10 +247,13 @@ impl Object {
             Object::View(v) if v.materialized => ObjectKind::MaterializedView,
             Object::View(_) => ObjectKind::View,
             Object::Trigger(_) => ObjectKind::Trigger,
+            Object::Rule(_) => ObjectKind::Rule,
             Object::RowSecurity { .. } => ObjectKind::RowSecurity,
             Object::Policy(_) => ObjectKind::Policy,
             Object::Comment { .. } => ObjectKind::Comment,
             Object::Grant { .. } => ObjectKind::Grant,
+            Object::Owner { .. } => ObjectKind::Owner,
+            Object::DefaultPrivilege(_) => ObjectKind::DefaultPrivilege,
         }
     }
 
@@ -264,6 +289,7 @@ impl Object {
             Object::View(v) if v.materialized => format!("MATERIALIZED VIEW {}", qname(&v.name)),
             Object::View(v) => format!("VIEW {}", qname(&v.name)),
             Object::Trigger(t) => format!("TRIGGER {} ON {}", ident(&t.name), qname(&t.table)),
+            Object::Rule(r) => format!("RULE {} ON {}", ident(&r.name), qname(&r.table)),
             Object::RowSecurity { table, .. } => format!("ROW SECURITY ON {}", qname(table)),
             Object::Policy(p) => format!("POLICY {} ON {}", ident(&p.name), qname(&p.table)),
             Object::Comment { target, .. } => format!("COMMENT ON {target}"),
@@ -271,6 +297,8 @@ impl Object {
                 "PRIVILEGE ON {target} {} FOR {}",
                 grant.privilege, grant.grantee
             ),
+            Object::Owner { target, .. } => format!("OWNER OF {target}"),
+            Object::DefaultPrivilege(p) => default_privilege_key(p),
         }
     }
 
@@ -296,12 +324,28 @@ impl Object {
             Object::Index(i) => i.name.to_string(),
             Object::View(v) => v.name.to_string(),
             Object::Trigger(t) => format!("{} on {}", t.name, t.table),
+            Object::Rule(r) => format!("{} on {}", r.name, r.table),
             Object::RowSecurity { table, .. } => table.to_string(),
             Object::Policy(p) => format!("{} on {}", p.name, p.table),
             Object::Comment { on, .. } => on.clone(),
             Object::Grant { on, grant, .. } => {
                 format!("{} on {on} for {}", grant.privilege, grant.grantee)
             }
+            Object::Owner { on, role, .. } => format!("{on} ({role})"),
+            Object::DefaultPrivilege(p) => format!(
+                "{} on new {} {}{}for {}",
+                p.privilege,
+                p.objects.to_lowercase(),
+                p.schema
+                    .as_ref()
+                    .map(|s| format!("in schema {s} "))
+                    .unwrap_or_default(),
+                p.role
+                    .as_ref()
+                    .map(|r| format!("of {r} "))
+                    .unwrap_or_default(),
+                p.grantee
+            ),
         }
     }
 
@@ -318,8 +362,11 @@ impl Object {
             | Object::RowSecurity { table, .. } => Some(format!("TABLE {}", qname(table))),
             Object::Index(i) => Some(relation_key(&i.table)),
             Object::Trigger(t) => Some(relation_key(&t.table)),
+            Object::Rule(r) => Some(relation_key(&r.table)),
             Object::Policy(p) => Some(format!("TABLE {}", qname(&p.table))),
-            Object::Comment { target, .. } | Object::Grant { target, .. } => Some(target.clone()),
+            Object::Comment { target, .. }
+            | Object::Grant { target, .. }
+            | Object::Owner { target, .. } => Some(target.clone()),
             Object::SequenceOwner { sequence, .. } => Some(format!("SEQUENCE {}", qname(sequence))),
             _ => None,
         }
@@ -351,11 +398,12 @@ impl Object {
             Object::View(_) => 8,
             Object::Index(_) => 9,
             Object::Constraint { .. } => 10,
-            Object::Trigger(_) => 11,
+            Object::Trigger(_) | Object::Rule(_) => 11,
             Object::RowSecurity { .. } => 12,
             Object::Policy(_) => 13,
             Object::Comment { .. } => 14,
-            Object::Grant { .. } => 15,
+            Object::Owner { .. } => 14,
+            Object::Grant { .. } | Object::DefaultPrivilege(_) => 15,
         }
     }
 
@@ -528,15 +576,25 @@ impl Object {
                 d.names.push(&t.function);
                 d.texts.extend(t.when.as_deref());
             }
+            Object::Rule(r) => {
+                d.names.push(&r.table);
+                d.texts.push(&r.definition);
+            }
             Object::RowSecurity { table: t, .. } => d.keys.push(table(t)),
             Object::Policy(p) => {
                 d.keys.push(table(&p.table));
                 d.texts.extend(p.using.as_deref());
                 d.texts.extend(p.with_check.as_deref());
             }
-            Object::Comment { target, .. } | Object::Grant { target, .. } => {
+            Object::Comment { target, .. } | Object::Owner { target, .. } => {
                 d.keys.push(target.clone())
             }
+            Object::Grant { target, .. } => {
+                // A new owner takes over the grants made by the old one: owner first.
+                d.keys.push(target.clone());
+                d.keys.push(format!("OWNER OF {target}"));
+            }
+            Object::DefaultPrivilege(p) => d.keys.extend(p.schema.as_deref().map(schema)),
         }
         d
     }
@@ -560,6 +618,23 @@ fn function_key(f: &Function) -> String {
         "FUNCTION"
     };
     format!("{word} {}({})", qname(&f.name), f.identity_arguments)
+}
+
+fn default_privilege_key(p: &DefaultPrivilege) -> String {
+    format!(
+        "DEFAULT PRIVILEGE{}{} ON {} {} FOR {}",
+        p.role
+            .as_ref()
+            .map(|r| format!(" FOR ROLE {}", ident(r)))
+            .unwrap_or_default(),
+        p.schema
+            .as_ref()
+            .map(|s| format!(" IN SCHEMA {}", ident(s)))
+            .unwrap_or_default(),
+        p.objects,
+        p.privilege,
+        p.grantee
+    )
 }
 
 fn aggregate_key(a: &Aggregate) -> String {

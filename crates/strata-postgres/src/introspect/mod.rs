@@ -21,7 +21,9 @@ mod constraints;
 mod functions;
 mod indexes;
 mod namespaces;
+mod owners;
 mod policies;
+mod rules;
 mod sequences;
 mod sql;
 mod tables;
@@ -329,6 +331,21 @@ const FAMILIES: &[Family] = &[
     Family {
         sql: text_search::configs_sql,
         read: text_search::read_configs,
+        shared: false,
+    },
+    Family {
+        sql: rules::sql,
+        read: rules::read,
+        shared: false,
+    },
+    Family {
+        sql: owners::owners_sql,
+        read: owners::read_owners,
+        shared: false,
+    },
+    Family {
+        sql: owners::default_privileges_sql,
+        read: owners::read_default_privileges,
         shared: false,
     },
 ];

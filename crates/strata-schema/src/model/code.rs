@@ -269,3 +269,33 @@ impl Policy {
         }
     }
 }
+
+/// A rewrite rule on a table or view (not the `_RETURN` rule that makes a view).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Rule {
+    /// Its name.
+    pub name: String,
+    /// The table or view it is on.
+    pub table: QualifiedName,
+    /// The whole `CREATE RULE` statement as the engine prints it, without a trailing semicolon.
+    pub definition: String,
+    /// `COMMENT ON RULE`.
+    pub comment: Option<String>,
+}
+
+impl Rule {
+    /// A rule with its `CREATE RULE` statement.
+    pub fn new(
+        name: impl Into<String>,
+        table: QualifiedName,
+        definition: impl Into<String>,
+    ) -> Rule {
+        Rule {
+            name: name.into(),
+            table,
+            definition: definition.into(),
+            comment: None,
+        }
+    }
+}

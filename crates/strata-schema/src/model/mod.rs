@@ -3,6 +3,7 @@
 
 mod catalog;
 mod code;
+mod ownership;
 mod table;
 mod types;
 
@@ -10,8 +11,9 @@ pub use catalog::{
     Aggregate, AggregateKind, Collation, TextSearchConfig, TextSearchDictionary, TextSearchMapping,
 };
 pub use code::{
-    Function, FunctionKind, Parallel, Policy, PolicyCommand, Trigger, View, Volatility,
+    Function, FunctionKind, Parallel, Policy, PolicyCommand, Rule, Trigger, View, Volatility,
 };
+pub use ownership::{DefaultPrivilege, Owner};
 pub(crate) use table::int_type_max;
 pub use table::{
     Column, Constraint, ConstraintKind, FkAction, ForeignKey, Identity, Index, PartitionOf, Table,
@@ -52,7 +54,7 @@ impl fmt::Display for QualifiedName {
 
 /// One privilege on an object that differs from the engine's default for it: granted to a role
 /// beyond the default, or a default privilege taken away (`revoked`). Privileges of the object's
-/// owner are left out: owners are not part of the model.
+/// owner are left out: the owner holds them all (see [`Owner`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Grant {
@@ -119,6 +121,15 @@ pub struct Schema {
     pub triggers: Vec<Trigger>,
     /// Row-level security policies.
     pub policies: Vec<Policy>,
+    /// Rewrite rules.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<Rule>,
+    /// Owners of objects not owned by the role that read the schema.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub owners: Vec<Owner>,
+    /// Default privileges (`ALTER DEFAULT PRIVILEGES`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub default_privileges: Vec<DefaultPrivilege>,
 }
 
 impl Schema {
@@ -188,6 +199,10 @@ impl Schema {
         for p in &mut self.policies {
             p.roles.sort();
         }
+        self.rules
+            .sort_by(|a, b| (&a.table, &a.name).cmp(&(&b.table, &b.name)));
+        self.owners.sort();
+        self.default_privileges.sort();
     }
 
     /// The table with this name.
@@ -230,6 +245,7 @@ impl Schema {
             ("indexes", self.indexes.len()),
             ("triggers", self.triggers.len()),
             ("policies", self.policies.len()),
+            ("rules", self.rules.len()),
         ];
         out.retain(|(_, n)| *n > 0);
         out

@@ -31,6 +31,9 @@ pub(crate) fn drop(o: &Object) -> Vec<String> {
             f.identity_arguments
         ),
         Object::Collation(c) => format!("DROP COLLATION IF EXISTS {}", qname(&c.name)),
+        // Not recorded: owned by the role that reads the schema.
+        Object::Owner { target, .. } => format!("ALTER {target} OWNER TO CURRENT_USER"),
+        Object::DefaultPrivilege(p) => super::catalog::default_privilege(p, true),
         Object::TextSearchDictionary(d) => {
             format!("DROP TEXT SEARCH DICTIONARY IF EXISTS {}", qname(&d.name))
         }
@@ -61,6 +64,11 @@ pub(crate) fn drop(o: &Object) -> Vec<String> {
             "DROP TRIGGER IF EXISTS {} ON {}",
             ident(&t.name),
             qname(&t.table)
+        ),
+        Object::Rule(r) => format!(
+            "DROP RULE IF EXISTS {} ON {}",
+            ident(&r.name),
+            qname(&r.table)
         ),
         Object::RowSecurity { table, forced } => {
             let mut out = Vec::new();
@@ -114,6 +122,7 @@ pub(crate) fn alter(from: &Object, to: &Object) -> Option<Vec<String>> {
             (a.kind == b.kind && a.result == b.result && a.arguments == b.arguments)
                 .then(|| vec![function(b, true)])
         }
+        (Object::Owner { .. }, o @ Object::Owner { .. }) => Some(super::create::create(o)),
         (Object::Aggregate(a), Object::Aggregate(b)) => {
             (a.kind == b.kind && a.arguments == b.arguments && a.state_type == b.state_type)
                 .then(|| vec![super::catalog::aggregate(b, true)])

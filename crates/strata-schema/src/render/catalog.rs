@@ -154,3 +154,31 @@ pub(crate) fn alter_text_search_config(
     }
     Some(out)
 }
+
+/// `ALTER DEFAULT PRIVILEGES ... GRANT` (or, for a revoked default, `REVOKE`); `undo` gives
+/// the statement that takes it back.
+pub(crate) fn default_privilege(p: &DefaultPrivilege, undo: bool) -> String {
+    let mut s = String::from("ALTER DEFAULT PRIVILEGES");
+    if let Some(r) = &p.role {
+        s.push_str(&format!(" FOR ROLE {}", ident(r)));
+    }
+    if let Some(n) = &p.schema {
+        s.push_str(&format!(" IN SCHEMA {}", ident(n)));
+    }
+    let grantee = super::role(&p.grantee);
+    if p.revoked != undo {
+        s.push_str(&format!(
+            " REVOKE {} ON {} FROM {grantee}",
+            p.privilege, p.objects
+        ));
+    } else {
+        s.push_str(&format!(
+            " GRANT {} ON {} TO {grantee}",
+            p.privilege, p.objects
+        ));
+        if p.grantable {
+            s.push_str(" WITH GRANT OPTION");
+        }
+    }
+    s
+}

@@ -45,6 +45,10 @@ pub(crate) fn create(o: &Object) -> Vec<String> {
         }
         Object::Domain(d) => domain(d),
         Object::Collation(c) => vec![super::catalog::collation(c)],
+        Object::Owner { target, role, .. } => {
+            vec![format!("ALTER {target} OWNER TO {}", ident(role))]
+        }
+        Object::DefaultPrivilege(p) => vec![super::catalog::default_privilege(p, false)],
         Object::TextSearchDictionary(d) => vec![super::catalog::text_search_dictionary(d)],
         Object::TextSearchConfig(c) => super::catalog::text_search_config(c),
         Object::Aggregate(a) => vec![super::catalog::aggregate(a, false)],
@@ -84,6 +88,7 @@ pub(crate) fn create(o: &Object) -> Vec<String> {
         Object::Index(i) => vec![index(i)],
         Object::View(v) => vec![view(v)],
         Object::Trigger(t) => trigger(t),
+        Object::Rule(r) => vec![r.definition.clone()],
         Object::RowSecurity { table, forced } => {
             let mut out = vec![format!(
                 "ALTER TABLE {} ENABLE ROW LEVEL SECURITY",

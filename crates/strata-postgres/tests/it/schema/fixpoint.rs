@@ -91,7 +91,10 @@ async fn collations_aggregates_and_text_search_configurations_are_dumped_before_
     let at = |s: &str| dump.find(s).unwrap_or_else(|| panic!("{s} not in\n{dump}"));
     assert!(at("CREATE COLLATION \"public\".\"ci\"") < at("CREATE TABLE \"public\".\"u\""));
     assert!(at("CREATE AGGREGATE \"public\".\"first\"") < at("CREATE VIEW \"public\".\"v\""));
-    assert!(at("CREATE FUNCTION \"public\".\"first_agg\"") < at("CREATE AGGREGATE \"public\".\"first\""));
+    assert!(
+        at("CREATE FUNCTION \"public\".\"first_agg\"")
+            < at("CREATE AGGREGATE \"public\".\"first\"")
+    );
     assert!(
         at("CREATE TEXT SEARCH CONFIGURATION \"public\".\"custom_english\"")
             < at("CREATE INDEX \"doc_fts\"")
@@ -149,6 +152,66 @@ async fn diffs_create_alter_and_drop_collations_aggregates_and_text_search_objec
     assert!(strata_schema::diff(&schema_of(&db, &Filter::new()).await, &empty).is_empty());
     insta::assert_snapshot!(
         "catalog_objects_diff",
-        format!("{}\n\n-- back to empty\n{}", created.join(";\n"), dropped.join(";\n"))
+        format!(
+            "{}\n\n-- back to empty\n{}",
+            created.join(";\n"),
+            dropped.join(";\n")
+        )
+    );
+}
+
+/// Owners other than the role that reads the schema are dumped (before the grants, which a new
+/// owner would otherwise take over), and so are default privileges.
+#[tokio::test]
+async fn owners_and_default_privileges_are_dumped() {
+    let admin = database_with("");
+    for role in ["strata_test_owner", "strata_test_reader"] {
+        admin.execute(&format!(
+            "DO $$ BEGIN CREATE ROLE {role}; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+        ));
+    }
+    let dump = fix_point(
+        "CREATE SCHEMA s AUTHORIZATION strata_test_owner;
+         GRANT USAGE ON SCHEMA s TO postgres;
+         CREATE TABLE s.t (id serial);
+         ALTER TABLE s.t OWNER TO strata_test_owner;
+         CREATE VIEW s.v AS SELECT id FROM s.t;
+         ALTER VIEW s.v OWNER TO strata_test_owner;
+         CREATE FUNCTION s.f() RETURNS int LANGUAGE sql AS 'SELECT 1';
+         ALTER FUNCTION s.f() OWNER TO strata_test_owner;
+         CREATE TYPE s.e AS ENUM ('a');
+         ALTER TYPE s.e OWNER TO strata_test_owner;
+         CREATE TABLE mine (id int);
+         ALTER DEFAULT PRIVILEGES IN SCHEMA s GRANT SELECT ON TABLES TO strata_test_reader;
+         ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
+         ALTER DEFAULT PRIVILEGES FOR ROLE strata_test_owner GRANT USAGE ON SEQUENCES TO strata_test_reader;",
+    )
+    .await;
+    let at = |s: &str| dump.find(s).unwrap_or_else(|| panic!("{s} not in\n{dump}"));
+    assert!(
+        at("ALTER SCHEMA \"s\" OWNER TO \"strata_test_owner\"")
+            < at("GRANT USAGE ON SCHEMA \"s\" TO \"postgres\"")
+    );
+    assert!(!dump.contains("\"mine\" OWNER"), "{dump}");
+    insta::assert_snapshot!("owners_dump", dump);
+}
+
+#[tokio::test]
+async fn rules_are_dumped_after_their_table() {
+    let dump = fix_point(
+        "CREATE TABLE gen (id int);
+         CREATE TABLE log (id int);
+         CREATE RULE r AS ON DELETE TO gen DO INSTEAD NOTHING;
+         CREATE RULE keep AS ON INSERT TO gen DO ALSO INSERT INTO log VALUES (NEW.id);
+         COMMENT ON RULE r ON gen IS 'never delete';",
+    )
+    .await;
+    assert!(
+        dump.contains("CREATE RULE r AS\n    ON DELETE TO public.gen DO INSTEAD NOTHING;"),
+        "{dump}"
+    );
+    assert!(
+        dump.contains("COMMENT ON RULE \"r\" ON \"public\".\"gen\" IS 'never delete';"),
+        "{dump}"
     );
 }
