@@ -346,3 +346,46 @@ fn functions_are_replaced_in_place_unless_their_signature_changes() {
         ]
     );
 }
+
+#[test]
+fn owners_and_default_privileges_are_diffed() {
+    let a = sample();
+    let mut b = sample();
+    b.owners = vec![
+        Owner::new("SCHEMA \"app\"", "admin"),
+        Owner::new("TABLE \"app\".\"users\"", "auth_admin"),
+        // Owners of objects the schema does not hold are left out.
+        Owner::new("TABLE \"app\".\"gone\"", "admin"),
+    ];
+    let mut p = DefaultPrivilege::new("TABLES", "reader", "SELECT");
+    p.schema = Some("app".into());
+    b.default_privileges = vec![p];
+    let changes = diff(&a, &b);
+    assert_eq!(
+        summaries(&changes),
+        vec![
+            "+ owner schema app (admin)",
+            "+ owner table app.users (auth_admin)",
+            "+ default privilege SELECT on new tables in schema app for reader",
+        ]
+    );
+    insta::assert_snapshot!(changes_sql(&changes).join(";\n"), @r#"
+    ALTER SCHEMA "app" OWNER TO "admin";
+    ALTER TABLE "app"."users" OWNER TO "auth_admin";
+    ALTER DEFAULT PRIVILEGES IN SCHEMA "app" GRANT SELECT ON TABLES TO "reader"
+    "#);
+    // Back: the objects return to the role that runs the script.
+    let back = changes_sql(&diff(&b, &a));
+    assert_eq!(
+        back,
+        vec![
+            "ALTER DEFAULT PRIVILEGES IN SCHEMA \"app\" REVOKE SELECT ON TABLES FROM \"reader\"",
+            "ALTER SCHEMA \"app\" OWNER TO CURRENT_USER",
+            "ALTER TABLE \"app\".\"users\" OWNER TO CURRENT_USER",
+        ]
+    );
+    // In a dump, the owner comes before the grants the new owner would take over.
+    let dump = dump_sql(&b);
+    let at = |s: &str| dump.find(s).unwrap_or_else(|| panic!("{s} not in {dump}"));
+    assert!(at("OWNER TO \"auth_admin\"") < at("GRANT SELECT ON TABLE \"app\".\"users\""));
+}

@@ -215,3 +215,31 @@ async fn rules_are_dumped_after_their_table() {
         "{dump}"
     );
 }
+
+/// A diff sets and gives back owners and default privileges on a real database.
+#[tokio::test]
+async fn diffs_set_and_give_back_owners_and_default_privileges() {
+    let admin = database_with("");
+    admin.execute(
+        "DO $$ BEGIN CREATE ROLE strata_test_owner2; EXCEPTION WHEN duplicate_object THEN NULL; END $$",
+    );
+    let base = "CREATE SCHEMA s; CREATE TABLE s.t (id int); GRANT USAGE ON SCHEMA s TO postgres;";
+    let owned = database_with(&format!(
+        "{base} ALTER SCHEMA s OWNER TO strata_test_owner2; ALTER TABLE s.t OWNER TO strata_test_owner2;
+         ALTER DEFAULT PRIVILEGES IN SCHEMA s GRANT SELECT ON TABLES TO strata_test_owner2;"
+    ));
+    let owned = schema_of(&owned, &Filter::new()).await;
+    let db = database_with(base);
+    let plain = schema_of(&db, &Filter::new()).await;
+    for (from, to) in [(&plain, &owned), (&owned, &plain)] {
+        let sql = changes_sql(&strata_schema::diff(from, to));
+        assert!(!sql.is_empty());
+        db.execute(&script(&sql));
+        let now = schema_of(&db, &Filter::new()).await;
+        assert!(
+            strata_schema::diff(&now, to).is_empty(),
+            "{sql:#?} left {:#?}",
+            strata_schema::diff(&now, to)
+        );
+    }
+}
