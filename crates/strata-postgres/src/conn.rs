@@ -26,8 +26,12 @@ impl std::fmt::Debug for Connector {
 
 impl Connector {
     pub fn new(params: ConnectParams) -> Result<Connector, DriverError> {
-        let tls = crate::tls::client_config(params.ssl_mode, params.root_cert.as_deref())?
-            .map(MakeRustlsConnect::new);
+        let tls = crate::tls::client_config(
+            params.ssl_mode,
+            params.root_cert.as_deref(),
+            params.client_cert.as_ref(),
+        )?
+        .map(MakeRustlsConnect::new);
         Ok(Connector { params, tls })
     }
 

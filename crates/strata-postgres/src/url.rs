@@ -3,10 +3,11 @@
 //! tokio-postgres parses the URL itself, but knows only `sslmode` disable/prefer/require and no
 //! environment variables: this module takes out the TLS parameters it does not know, then fills
 //! in what the URL leaves open from `PGHOST`, `PGPORT`, `PGUSER`, `PGPASSWORD`, `PGDATABASE`,
-//! `PGSSLMODE`, `PGSSLROOTCERT`, `PGAPPNAME` and `PGCONNECT_TIMEOUT`, as libpq does, and the
-//! password last from the password file (`~/.pgpass` or `PGPASSFILE`, see `pgpass.rs`).
+//! `PGSSLMODE`, `PGSSLROOTCERT`, `PGSSLCERT`, `PGSSLKEY`, `PGAPPNAME` and `PGCONNECT_TIMEOUT`, as
+//! libpq does, and the password last from the password file (`~/.pgpass` or `PGPASSFILE`, see
+//! `pgpass.rs`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 use strata_core::{DriverError, DriverErrorKind};
@@ -49,6 +50,8 @@ pub(crate) struct ConnectParams {
     pub config: tokio_postgres::Config,
     pub ssl_mode: SslMode,
     pub root_cert: Option<PathBuf>,
+    /// The client certificate and its key, when one is to be offered (see [`client_cert`]).
+    pub client_cert: Option<ClientCert>,
     /// The URL with its password replaced, for messages.
     pub display: String,
 }
@@ -58,8 +61,16 @@ impl std::fmt::Debug for ConnectParams {
         f.debug_struct("ConnectParams")
             .field("url", &self.display)
             .field("ssl_mode", &self.ssl_mode)
+            .field("client_cert", &self.client_cert)
             .finish()
     }
+}
+
+/// The files of a TLS client certificate: a PEM certificate chain and its private key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ClientCert {
+    pub cert: PathBuf,
+    pub key: PathBuf,
 }
 
 pub(crate) fn connect_error(message: impl Into<String>) -> DriverError {
@@ -84,7 +95,7 @@ pub(crate) fn process_env(name: &str) -> Option<String> {
 
 /// Parses a URL and fills the gaps from the environment.
 pub(crate) fn parse(url: &str, env: Env<'_>) -> Result<ConnectParams, DriverError> {
-    let display = redact(url);
+    let display = redact_ssl_password(&redact(url));
     if !is_postgres_url(url) {
         return Err(connect_error(format!(
             "`{display}` is not a postgres:// or postgresql:// URL"
@@ -96,6 +107,8 @@ pub(crate) fn parse(url: &str, env: Env<'_>) -> Result<ConnectParams, DriverErro
     };
     let mut ssl_mode = None;
     let mut root_cert = None;
+    let mut cert = None;
+    let mut key = None;
     let mut kept = Vec::new();
     for kv in query.unwrap_or("").split('&').filter(|kv| !kv.is_empty()) {
         let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
@@ -103,9 +116,22 @@ pub(crate) fn parse(url: &str, env: Env<'_>) -> Result<ConnectParams, DriverErro
         match k {
             "sslmode" => ssl_mode = Some(SslMode::parse(&v)?),
             "sslrootcert" => root_cert = Some(PathBuf::from(v)),
-            "sslcert" | "sslkey" | "sslpassword" | "sslcrl" => {
+            // An empty value means "not set", as in libpq.
+            "sslcert" => cert = Some(PathBuf::from(v)).filter(|p| !p.as_os_str().is_empty()),
+            "sslkey" => key = Some(PathBuf::from(v)).filter(|p| !p.as_os_str().is_empty()),
+            "sslpassword" => {
                 return Err(connect_error(format!(
-                    "`{k}` (client certificates) is not supported yet; in {display}"
+                    "`sslpassword` (encrypted client keys) is not supported; in {display}"
+                ))
+                .with_hint(Some(
+                    "decrypt the key once (openssl pkey -in client.key -out client.plain.key), \
+                     chmod 0600 it and name it with sslkey"
+                        .into(),
+                )))
+            }
+            "sslcrl" => {
+                return Err(connect_error(format!(
+                    "`sslcrl` (certificate revocation lists) is not supported; in {display}"
                 )))
             }
             _ => kept.push(kv),
@@ -189,12 +215,92 @@ pub(crate) fn parse(url: &str, env: Env<'_>) -> Result<ConnectParams, DriverErro
             .unwrap_or(SslMode::Prefer),
     };
     let root_cert = root_cert.or_else(|| env("PGSSLROOTCERT").map(PathBuf::from));
+    let client_cert = client_cert(ssl_mode, cert, key, env)?;
     Ok(ConnectParams {
         config,
         ssl_mode,
         root_cert,
+        client_cert,
         display,
     })
+}
+
+/// Which client certificate to offer, as libpq chooses it: `sslcert` (else `PGSSLCERT`, else
+/// `~/.postgresql/postgresql.crt`) with `sslkey` (else `PGSSLKEY`, else
+/// `~/.postgresql/postgresql.key`). The default pair is used only when both files exist; a
+/// certificate or key named explicitly must have its other half, or this is an error rather than
+/// a connection that silently offers no certificate. The files are read later (`tls.rs`), when
+/// the connector is built, so a bad file fails before any connection is tried.
+pub(crate) fn client_cert(
+    mode: SslMode,
+    cert: Option<PathBuf>,
+    key: Option<PathBuf>,
+    env: Env<'_>,
+) -> Result<Option<ClientCert>, DriverError> {
+    if mode == SslMode::Disable {
+        return Ok(None);
+    }
+    let cert = cert.or_else(|| env("PGSSLCERT").map(PathBuf::from));
+    let key = key.or_else(|| env("PGSSLKEY").map(PathBuf::from));
+    let home = env("HOME").map(|h| Path::new(&h).join(".postgresql"));
+    let default = |name: &str| home.as_ref().map(|d| d.join(name));
+    let existing = |p: Option<PathBuf>| p.filter(|p| p.exists());
+    Ok(match (cert, key) {
+        (Some(cert), Some(key)) => Some(ClientCert { cert, key }),
+        (Some(cert), None) => {
+            let key = existing(default("postgresql.key")).ok_or_else(|| {
+                connect_error(format!(
+                    "client certificate {} has no private key: sslkey / PGSSLKEY is not set \
+                     and ~/.postgresql/postgresql.key does not exist",
+                    cert.display()
+                ))
+                .with_hint(Some(
+                    "name the certificate's key with sslkey=/path/to/client.key in the URL \
+                     (or PGSSLKEY)"
+                        .into(),
+                ))
+            })?;
+            Some(ClientCert { cert, key })
+        }
+        (None, Some(key)) => {
+            let cert = existing(default("postgresql.crt")).ok_or_else(|| {
+                connect_error(format!(
+                    "private key {} has no client certificate: sslcert / PGSSLCERT is not set \
+                     and ~/.postgresql/postgresql.crt does not exist",
+                    key.display()
+                ))
+                .with_hint(Some(
+                    "name the certificate with sslcert=/path/to/client.crt in the URL \
+                     (or PGSSLCERT), or remove sslkey / PGSSLKEY"
+                        .into(),
+                ))
+            })?;
+            Some(ClientCert { cert, key })
+        }
+        (None, None) => match (
+            existing(default("postgresql.crt")),
+            existing(default("postgresql.key")),
+        ) {
+            (Some(cert), Some(key)) => Some(ClientCert { cert, key }),
+            _ => None,
+        },
+    })
+}
+
+/// Replaces the value of an `sslpassword=` query parameter (the passphrase of a client key) with
+/// `***`; [`redact`] covers the password of the user only.
+fn redact_ssl_password(url: &str) -> String {
+    let Some((base, query)) = url.split_once('?') else {
+        return url.to_string();
+    };
+    let parts: Vec<String> = query
+        .split('&')
+        .map(|kv| match kv.split_once('=') {
+            Some((k, _)) if k.eq_ignore_ascii_case("sslpassword") => format!("{k}=***"),
+            _ => kv.to_string(),
+        })
+        .collect();
+    format!("{base}?{}", parts.join("&"))
 }
 
 fn percent_decode(s: &str) -> String {
@@ -315,6 +421,88 @@ mod tests {
     }
 
     #[test]
+    fn client_certificates_come_from_the_url_the_environment_or_home() {
+        let home = tempfile::tempdir().unwrap();
+        let h = home.path().display().to_string();
+        let dot = home.path().join(".postgresql");
+        let pair = |cert: &str, key: &str| {
+            Some(ClientCert {
+                cert: PathBuf::from(cert),
+                key: PathBuf::from(key),
+            })
+        };
+        let cert_of = |url: &str, env: &[(&str, &str)]| {
+            let mut all = vec![("HOME", h.as_str())];
+            all.extend_from_slice(env);
+            parse(url, &env_of(&all)).map(|p| p.client_cert)
+        };
+        let url = "postgres://u@h/db";
+
+        // No files in ~/.postgresql, nothing set: no certificate.
+        assert_eq!(cert_of(url, &[]).unwrap(), None);
+        // The URL, else the environment.
+        let env = [("PGSSLCERT", "/env/c.crt"), ("PGSSLKEY", "/env/c.key")];
+        assert_eq!(
+            cert_of(&format!("{url}?sslcert=%2Fu%2Fc.crt&sslkey=/u/c.key"), &env).unwrap(),
+            pair("/u/c.crt", "/u/c.key")
+        );
+        assert_eq!(
+            cert_of(url, &env).unwrap(),
+            pair("/env/c.crt", "/env/c.key")
+        );
+        assert_eq!(
+            cert_of(&format!("{url}?sslcert=/u/c.crt"), &env).unwrap(),
+            pair("/u/c.crt", "/env/c.key")
+        );
+        // An empty value is "not set", as in libpq.
+        assert_eq!(
+            cert_of(&format!("{url}?sslcert=&sslkey="), &env).unwrap(),
+            pair("/env/c.crt", "/env/c.key")
+        );
+        // sslmode=disable: no TLS, no certificate.
+        assert_eq!(
+            cert_of(&format!("{url}?sslmode=disable"), &env).unwrap(),
+            None
+        );
+
+        // A certificate without its key, or a key without its certificate, is an error.
+        let e = cert_of(url, &[("PGSSLCERT", "/env/c.crt")]).unwrap_err();
+        assert!(
+            e.message.contains("/env/c.crt") && e.message.contains("no private key"),
+            "{e}"
+        );
+        assert!(e.hint.as_deref().unwrap().contains("sslkey"), "{e:?}");
+        let e = cert_of(&format!("{url}?sslkey=/u/c.key"), &[]).unwrap_err();
+        assert!(
+            e.message.contains("/u/c.key") && e.message.contains("no client cert"),
+            "{e}"
+        );
+        assert!(e.hint.as_deref().unwrap().contains("sslcert"), "{e:?}");
+
+        // libpq's defaults: ~/.postgresql/postgresql.crt and .key, only when both exist.
+        std::fs::create_dir(&dot).unwrap();
+        std::fs::write(dot.join("postgresql.crt"), "").unwrap();
+        assert_eq!(cert_of(url, &[]).unwrap(), None);
+        let default_key = dot.join("postgresql.key").display().to_string();
+        let default_cert = dot.join("postgresql.crt").display().to_string();
+        assert_eq!(
+            cert_of(&format!("{url}?sslkey=/u/c.key"), &[]).unwrap(),
+            pair(&default_cert, "/u/c.key")
+        );
+        std::fs::write(dot.join("postgresql.key"), "").unwrap();
+        assert_eq!(
+            cert_of(url, &[]).unwrap(),
+            pair(&default_cert, &default_key)
+        );
+        assert_eq!(
+            cert_of(&format!("{url}?sslcert=/u/c.crt"), &[]).unwrap(),
+            pair("/u/c.crt", &default_key)
+        );
+        std::fs::remove_file(dot.join("postgresql.crt")).unwrap();
+        assert_eq!(cert_of(url, &[]).unwrap(), None);
+    }
+
+    #[test]
     fn errors_never_show_the_password() {
         let env = env_of(&[]);
         for url in [
@@ -322,6 +510,8 @@ mod tests {
             "postgres://u:s3cret@h/db?bogus=1",
             "postgres://u:s3cret@h/db?sslmode=nope",
             "postgres://u:s3cret@h/db?sslcert=x",
+            "postgres://u@h/db?sslkey=/k&sslpassword=s3cret",
+            "postgres://u@h/db?sslpassword=s3cret&bogus=1",
             "postgresql://u@h/db?password=s3cret&bogus=1",
         ] {
             let e = parse(url, &env).unwrap_err();

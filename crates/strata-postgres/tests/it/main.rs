@@ -2,6 +2,7 @@
 //! one `STRATA_TEST_DATABASE_URL` names; each test gets a database of its own). A server that
 //! cannot be reached fails the tests; nothing is skipped.
 
+mod client_cert;
 mod connect;
 mod errors;
 mod locks;
