@@ -1,7 +1,7 @@
 //! Keeping secrets out of output.
 
-/// Replaces the password in a URL with `***` (in the user info and in a `password=` query
-/// parameter), for every message and log line.
+/// Replaces the password in a URL with `***` (in the user info and in the `password=` and
+/// `sslpassword=` query parameters), for every message and log line.
 pub fn redact_url(url: &str) -> String {
     let Some(scheme_end) = url.find("://") else {
         return url.to_string();
@@ -26,7 +26,12 @@ pub fn redact_url(url: &str) -> String {
             let parts: Vec<String> = query
                 .split('&')
                 .map(|kv| match kv.split_once('=') {
-                    Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                    Some((k, _))
+                        if k.eq_ignore_ascii_case("password")
+                            || k.eq_ignore_ascii_case("sslpassword") =>
+                    {
+                        format!("{k}=***")
+                    }
                     _ => kv.to_string(),
                 })
                 .collect();
@@ -56,6 +61,10 @@ mod tests {
         assert_eq!(
             redact_url("postgresql://u@h/db?sslmode=require&password=pw"),
             "postgresql://u@h/db?sslmode=require&password=***"
+        );
+        assert_eq!(
+            redact_url("postgres://u@h/db?sslkey=k.pem&sslpassword=keypw"),
+            "postgres://u@h/db?sslkey=k.pem&sslpassword=***"
         );
     }
 }
