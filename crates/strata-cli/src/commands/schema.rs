@@ -100,7 +100,11 @@ async fn diff(config: &Config, args: &SchemaArgs, from: &str, to: &str) -> Resul
     let (to_label, b) = side(config, args, to).await?;
     let changes: Vec<_> = strata::schema::diff(&a, &b);
     let sql = strata::schema::render::changes_sql(&changes);
-    crate::report::schema::diff(config, &from_label, &to_label, &changes, &sql)?;
+    // The search_path a dump's reload uses (see `render::header`), over both sides' schemas:
+    // SQL functions inlined while a statement is planned resolve their bodies with it.
+    let header =
+        strata::schema::render::header(a.schemas.iter().chain(&b.schemas).map(|n| n.name.as_str()));
+    crate::report::schema::diff(config, &from_label, &to_label, &changes, &sql, &header)?;
     let differs = changes.iter().any(|c| c.is_difference());
     Ok(if differs { EXIT_FINDINGS } else { EXIT_OK })
 }

@@ -60,6 +60,7 @@ pub fn diff(
     to: &str,
     changes: &[Change],
     sql: &[String],
+    header: &str,
 ) -> Result<()> {
     let real: Vec<&Change> = changes.iter().filter(|c| c.is_difference()).collect();
     if config.format == Format::Json {
@@ -80,7 +81,7 @@ pub fn diff(
         writeln!(out, "--   {}", c.summary())?;
     }
     writeln!(out)?;
-    out.write_all(strata::schema::render::script(sql).as_bytes())?;
+    out.write_all(strata::schema::render::script_with(header, sql).as_bytes())?;
     Ok(out.flush()?)
 }
 
