@@ -18,6 +18,9 @@ pub struct LintContext {
     /// The runner sets a `lock_timeout` of its own before running the file (strata does on
     /// PostgreSQL): a missing `SET lock_timeout` is then only a hint.
     pub runner_sets_lock_timeout: bool,
+    /// The file's own `lock_timeout`, given to the runner (`-- strata:lock-timeout 30s`): a
+    /// non-zero one bounds every wait as its author chose; zero turns the runner's off.
+    pub file_lock_timeout: Option<std::time::Duration>,
     /// The runner runs a transactional file made only of statements that cannot run inside a
     /// transaction (a lone `CREATE INDEX CONCURRENTLY`) without one, as strata does outside
     /// `--single-transaction`: such a file is then linted as running outside a transaction.
@@ -33,6 +36,7 @@ impl Default for LintContext {
             pg_version: DEFAULT_PG_VERSION,
             transaction: TransactionMode::Transactional,
             runner_sets_lock_timeout: false,
+            file_lock_timeout: None,
             runner_skips_transaction_when_required: false,
             catalog: Catalog::default(),
         }
@@ -59,6 +63,12 @@ impl LintContext {
     /// Says whether the runner sets its own `lock_timeout`.
     pub fn runner_sets_lock_timeout(mut self, yes: bool) -> LintContext {
         self.runner_sets_lock_timeout = yes;
+        self
+    }
+
+    /// Sets the file's own `lock_timeout` directive (`None`: it has none).
+    pub fn file_lock_timeout(mut self, timeout: Option<std::time::Duration>) -> LintContext {
+        self.file_lock_timeout = timeout;
         self
     }
 

@@ -24,6 +24,8 @@ struct Unit {
     fresh: bool,
     /// The migration it is, when it is one (`--measure` applies the earlier ones).
     migration: Option<Migration>,
+    /// Its `-- strata:lock-timeout` directive.
+    lock_timeout: Option<std::time::Duration>,
 }
 
 pub async fn run(
@@ -67,6 +69,7 @@ pub async fn run(
             cx = base.clone();
         }
         cx.transaction = unit.mode;
+        cx.file_lock_timeout = unit.lock_timeout;
         if unit.lint {
             checked += 1;
             let found = linter.lint_and_learn(&unit.sql, &mut cx);
@@ -199,6 +202,7 @@ pub(super) async fn preflight(
     let mut errors = Vec::new();
     for (i, unit) in units.iter().enumerate() {
         cx.transaction = unit.mode;
+        cx.file_lock_timeout = unit.lock_timeout;
         if unit.lint {
             let found = linter.lint_and_learn(&unit.sql, &mut cx);
             errors.extend(
@@ -322,6 +326,7 @@ fn migration_unit(m: &Migration, lint: bool, keep: bool) -> Unit {
         lint,
         fresh: false,
         migration: keep.then(|| m.clone()),
+        lock_timeout: m.up.timeouts.lock,
     }
 }
 
@@ -407,6 +412,7 @@ fn file_unit(path: &Path) -> Result<Unit> {
         lint: true,
         fresh: true,
         migration: None,
+        lock_timeout: directives.lock_timeout,
     })
 }
 

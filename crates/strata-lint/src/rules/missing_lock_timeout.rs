@@ -24,6 +24,13 @@ impl Rule for MissingLockTimeout {
         if scope.lock_timeout_set() || scope.file.blocking_seen {
             return;
         }
+        // `-- strata:lock-timeout 30s` bounds the waits as its author chose; `0` turns the
+        // runner's off.
+        let runner = match scope.cx.file_lock_timeout {
+            Some(d) if !d.is_zero() => return,
+            Some(_) => false,
+            None => scope.cx.runner_sets_lock_timeout,
+        };
         let Some(b) = blocking(stmt.node, scope) else {
             return;
         };
@@ -34,7 +41,7 @@ impl Rule for MissingLockTimeout {
             b.lock.blocks(),
             b.name
         );
-        let v = if scope.cx.runner_sets_lock_timeout {
+        let v = if runner {
             Violation::new(
                 &META,
                 stmt.span.clone(),
@@ -56,6 +63,34 @@ mod tests {
     use crate::Severity;
 
     const ID: &str = "missing-lock-timeout";
+
+    #[test]
+    fn follows_the_files_own_lock_timeout_directive() {
+        use std::time::Duration;
+        let sql = "ALTER TABLE users ADD COLUMN note text;";
+        let severity = |file: Option<Duration>| {
+            let cx = cx().runner_sets_lock_timeout(true).file_lock_timeout(file);
+            lint(sql, &cx)
+                .into_iter()
+                .filter(|v| v.rule == ID)
+                .map(|v| v.severity)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            severity(None),
+            [Severity::Hint],
+            "the runner's bounds the wait"
+        );
+        assert_eq!(
+            severity(Some(Duration::ZERO)),
+            [Severity::Warning],
+            "`-- strata:lock-timeout 0` turns the runner's off"
+        );
+        assert!(
+            severity(Some(Duration::from_secs(30))).is_empty(),
+            "the file chose its own"
+        );
+    }
 
     #[test]
     fn flags_the_first_blocking_statement_once() {
