@@ -62,11 +62,14 @@ impl Ctx {
     }
 
     /// ` AND` the condition that picks this share's objects by `oid` (empty when one
-    /// connection reads everything).
+    /// connection reads everything). Shares go by a hash of the OID, not the OID itself:
+    /// objects created in a regular pattern (every tenth table with row-level security and its
+    /// policies, every twentieth with a view) get OIDs in a regular pattern too, and a plain
+    /// modulo gave them all to one connection, which then worked a third longer than the other.
     pub fn share(&self, oid: &str) -> String {
         match self.part {
             (_, 1) => String::new(),
-            (k, n) => format!(" AND {oid}::int8 % {n} = {k}"),
+            (k, n) => format!(" AND (hashoid({oid})::int8 & 2147483647) % {n} = {k}"),
         }
     }
 
@@ -130,6 +133,17 @@ pub(crate) fn collation(coll: &str, type_coll: &str) -> String {
         "CASE WHEN {coll} <> 0 AND {coll} <> {type_coll} THEN (SELECT quote_ident(cn.nspname) \
          || '.' || quote_ident(co.collname) FROM pg_collation co JOIN pg_namespace cn \
          ON cn.oid = co.collnamespace WHERE co.oid = {coll}) END"
+    )
+}
+
+/// [`collation`] for a column (`a` is its `pg_attribute` row), looking its type up only
+/// when needed: a `text`, `varchar` or `char` column with the default collation (100) has its
+/// type's collation, and most columns are either that or not collatable at all.
+pub(crate) fn column_collation() -> String {
+    collation(
+        "a.attcollation",
+        "CASE WHEN a.attcollation = 100 AND a.atttypid IN (25, 1042, 1043) THEN 100 \
+         ELSE (SELECT ty.typcollation FROM pg_type ty WHERE ty.oid = a.atttypid) END",
     )
 }
 

@@ -1,7 +1,7 @@
 //! Tables (ordinary, partitioned, partitions, unlogged) and their columns.
 
 use super::namespaces::read_grants;
-use super::sql::{collation, grants, init_privs_join};
+use super::sql::{column_collation, grants, init_privs_join};
 use super::{bad_row, Attribute, Catalog, Ctx, Reader, Row};
 use strata_core::DriverError;
 use strata_schema::{Column, Identity, PartitionOf, QualifiedName, Table};
@@ -86,10 +86,10 @@ pub(crate) fn columns_sql(ctx: &Ctx) -> String {
          CASE WHEN a.attislocal THEN pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 \
          ELSE ad.adrelid END) END, a.attidentity, a.attgenerated, {coll} \
          FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
-         JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type ty ON ty.oid = a.atttypid \
+         JOIN pg_namespace n ON n.oid = c.relnamespace \
          LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum \
          WHERE a.attnum > 0 AND NOT a.attisdropped AND {cond}",
-        coll = collation("a.attcollation", "ty.typcollation"),
+        coll = column_collation(),
         cond = table_condition(ctx),
     )
 }

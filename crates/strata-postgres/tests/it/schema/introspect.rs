@@ -486,3 +486,51 @@ async fn several_connections_read_the_same_schema_as_one() {
         assert_eq!(many, one, "over {connections} connections");
     }
 }
+
+/// Column collations: the common `text`/`varchar`/`char` columns with the default collation
+/// skip the type lookup, so the others (a domain with its own collation, `name`, arrays) are
+/// compared with the server's own rule: a collation is printed when it differs from the
+/// type's.
+#[tokio::test]
+async fn column_collations_follow_the_server() {
+    let db = database_with(
+        r#"CREATE DOMAIN c_text AS text COLLATE "C";
+        CREATE TABLE coll (
+            a text, b varchar(5), c char(2), d text COLLATE "C", e varchar COLLATE "POSIX",
+            f c_text, g c_text COLLATE "default", h name, i name COLLATE "default",
+            j text[] COLLATE "C", k text[], l int, m c_text COLLATE "C");"#,
+    );
+    let expected: Vec<(String, Option<String>)> = db
+        .query_rows(
+            "SELECT a.attname, CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation \
+             THEN quote_ident(cn.nspname) || '.' || quote_ident(co.collname) ELSE '' END \
+             FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid \
+             LEFT JOIN pg_collation co ON co.oid = a.attcollation \
+             LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace \
+             WHERE a.attrelid = 'public.coll'::regclass AND a.attnum > 0 ORDER BY a.attnum",
+        )
+        .into_iter()
+        .map(|r| (r[0].clone(), Some(r[1].clone()).filter(|c| !c.is_empty())))
+        .collect();
+    assert_eq!(expected.len(), 13);
+    assert!(
+        expected.iter().filter(|c| c.1.is_some()).count() >= 4,
+        "{expected:?}"
+    );
+    for connections in [1, 2] {
+        let s = strata_postgres::introspect::introspect_with(
+            db.url(),
+            &Filter::new(),
+            Some(connections),
+        )
+        .await
+        .unwrap();
+        let t = s.tables.iter().find(|t| t.name.name == "coll").unwrap();
+        let actual: Vec<(String, Option<String>)> = t
+            .columns
+            .iter()
+            .map(|c| (c.name.clone(), c.collation.clone()))
+            .collect();
+        assert_eq!(actual, expected, "over {connections} connection(s)");
+    }
+}
