@@ -7,9 +7,10 @@
 //! database and whether extensions own any objects (when none do, no query looks for extension
 //! members). A large database is then read over two connections at once: the first exports its
 //! snapshot (`pg_export_snapshot`), the other imports it (`SET TRANSACTION SNAPSHOT`) so that
-//! both see the same state, and each reads the objects whose OID falls in its share: the server
-//! prints expressions and definitions on two cores, and every table is opened (to print its
-//! expressions) by one connection only. The session's `search_path` is empty while it runs, so the
+//! both see the same state, and each reads the objects whose OID hashes to its share (the
+//! small families go whole to the other connection): the server prints expressions and
+//! definitions on two cores, and every table is opened (to print its expressions) by one
+//! connection only. The session's `search_path` is empty while it runs, so the
 //! server prints every name outside `pg_catalog` schema-qualified: dumps do not depend on
 //! anyone's search path, and `strata-schema` finds dependencies by those qualified names.
 //!
@@ -213,7 +214,9 @@ async fn read(
 }
 
 /// One object family: the SQL of its query, the function that reads its rows, and whether its
-/// objects are shared out among the connections (small families are read by the first).
+/// objects are shared out among the connections (small families are read whole by the last
+/// connection: the first also opened the transaction and exported the snapshot, and finished
+/// last when it read them too).
 struct Family {
     sql: fn(&Ctx) -> String,
     read: for<'a> fn(Vec<Row<'a>>, &mut Reader) -> Result<(), DriverError>,
@@ -375,7 +378,7 @@ impl Batch {
         let prefix = statements.len();
         let families: Vec<bool> = FAMILIES
             .iter()
-            .map(|f| f.shared || ctx.part.0 == 0)
+            .map(|f| f.shared || ctx.part.0 + 1 == ctx.part.1)
             .collect();
         for (f, read) in FAMILIES.iter().zip(&families) {
             if *read {
