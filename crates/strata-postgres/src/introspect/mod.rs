@@ -148,45 +148,53 @@ async fn read(
         }
     }
     // The other connections connect and read their shares while this one reads the first.
-    let helpers: Vec<_> = (1..parts)
+    // Each family is read here as soon as every connection has returned its rows, while the
+    // server still works on the next ones.
+    let batches: Vec<Batch> = (0..parts)
         .map(|k| {
-            let connector = connector.clone();
-            let batch = Batch::new(&ctx.part_of(k, parts), snapshot.as_deref());
-            tokio::spawn(async move {
-                let client = connector.open(None).await?;
-                batch.run(&client).await
-            })
+            Batch::new(
+                &ctx.part_of(k, parts),
+                snapshot.as_deref().filter(|_| k > 0),
+            )
         })
         .collect();
-    let mut shares = vec![Batch::new(&ctx.part_of(0, parts), None)
-        .run(client)
-        .await
-        .map_err(|mut e| {
+    let mut shares: Vec<Share> = Vec::with_capacity(parts);
+    let mut helpers = Vec::new();
+    let (first_tx, first_rx) = tokio::sync::mpsc::unbounded_channel();
+    shares.push(Share::new(0, &batches[0], first_rx));
+    for (k, batch) in batches.iter().enumerate().skip(1) {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        shares.push(Share::new(k, batch, rx));
+        let connector = connector.clone();
+        let batch = batch.clone();
+        helpers.push(tokio::spawn(async move {
+            let client = connector.open(None).await?;
+            batch.stream(&client, tx).await
+        }));
+    }
+    let first = async {
+        batches[0].stream(client, first_tx).await.map_err(|mut e| {
             e.message = format!("reading the schema failed: {}", e.message);
             e
-        })?];
-    for (i, helper) in helpers.into_iter().enumerate() {
-        let rows = match helper.await {
-            Ok(Ok(rows)) => rows,
-            // A connection that could not be opened or could not import the snapshot: its
-            // share is read here, in the same snapshot.
-            _ => {
-                Batch::new(&ctx.part_of(i + 1, parts), None)
-                    .run(client)
-                    .await?
+        })
+    };
+    let reading = async {
+        let mut reader = Reader::default();
+        for (f, family) in FAMILIES.iter().enumerate() {
+            let mut results = Vec::with_capacity(shares.len());
+            for share in shares.iter_mut() {
+                results.push(share.take(f, &ctx, parts, client).await?);
             }
-        };
-        shares.push(rows);
-    }
-    let mut reader = Reader::default();
-    for (f, family) in FAMILIES.iter().enumerate() {
-        let rows: Vec<Row<'_>> = shares
-            .iter()
-            .filter_map(|s| s.get(f))
-            .flatten()
-            .map(Row)
-            .collect();
-        (family.read)(rows, &mut reader)?;
+            let rows: Vec<Row<'_>> = results.iter().flatten().map(Row).collect();
+            (family.read)(rows, &mut reader)?;
+        }
+        Ok::<Reader, DriverError>(reader)
+    };
+    let (first, reading) = futures_util::future::join(first, reading).await;
+    first?;
+    let mut reader = reading?;
+    for helper in helpers {
+        let _ = helper.await;
     }
     if !reader.pending_indexes.is_empty() {
         let oids: Vec<&str> = reader
@@ -354,6 +362,7 @@ const FAMILIES: &[Family] = &[
 ];
 
 /// The queries of one connection's share, as one simple-protocol batch.
+#[derive(Clone)]
 struct Batch {
     sql: String,
     /// Statements before the first query (they return no rows).
@@ -395,6 +404,46 @@ impl Batch {
         }
     }
 
+    /// Runs it, sending the rows of each family it reads (with the family's index) as soon as
+    /// its query is complete.
+    async fn stream(
+        &self,
+        client: &Client,
+        tx: tokio::sync::mpsc::UnboundedSender<(usize, Vec<SimpleQueryRow>)>,
+    ) -> Result<(), DriverError> {
+        use futures_util::StreamExt;
+        let mut read = self
+            .families
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| **r)
+            .map(|(f, _)| f);
+        let messages = client
+            .simple_query_raw(&self.sql)
+            .await
+            .map_err(|e| error::map(&e))?;
+        let mut messages = std::pin::pin!(messages);
+        let mut statement = 0;
+        let mut rows = Vec::new();
+        while let Some(m) = messages.next().await {
+            match m.map_err(|e| error::map(&e))? {
+                SimpleQueryMessage::Row(r) => rows.push(r),
+                SimpleQueryMessage::CommandComplete(_) => {
+                    let done = std::mem::take(&mut rows);
+                    if statement >= self.prefix {
+                        if let Some(f) = read.next() {
+                            // The reader stops listening only when it has failed.
+                            let _ = tx.send((f, done));
+                        }
+                    }
+                    statement += 1;
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
     /// Runs it: the rows of each family (empty for those it does not read).
     async fn run(&self, client: &Client) -> Result<Vec<Vec<SimpleQueryRow>>, DriverError> {
         let messages = client
@@ -422,6 +471,76 @@ impl Batch {
                 }
             })
             .collect())
+    }
+}
+
+/// The rows of one connection's share as they arrive.
+struct Share {
+    /// Which share it is.
+    k: usize,
+    /// For each family, whether this share reads it.
+    reads: Vec<bool>,
+    rx: tokio::sync::mpsc::UnboundedReceiver<(usize, Vec<SimpleQueryRow>)>,
+    /// Rows received and not yet read, by family.
+    received: Vec<Option<Vec<SimpleQueryRow>>>,
+    /// Whether the share has been read again over the first connection.
+    again: bool,
+}
+
+impl Share {
+    fn new(
+        k: usize,
+        batch: &Batch,
+        rx: tokio::sync::mpsc::UnboundedReceiver<(usize, Vec<SimpleQueryRow>)>,
+    ) -> Share {
+        Share {
+            k,
+            reads: batch.families.clone(),
+            rx,
+            received: (0..FAMILIES.len()).map(|_| None).collect(),
+            again: false,
+        }
+    }
+
+    /// The rows of family `f` in this share (none when it does not read it), waiting for them.
+    /// When another connection ends without them (it could not be opened, could not import
+    /// the snapshot, or failed), its share is read again over the first connection, in the
+    /// same snapshot.
+    async fn take(
+        &mut self,
+        f: usize,
+        ctx: &Ctx,
+        parts: usize,
+        client: &Client,
+    ) -> Result<Vec<SimpleQueryRow>, DriverError> {
+        if !self.reads[f] {
+            return Ok(Vec::new());
+        }
+        loop {
+            if let Some(rows) = self.received[f].take() {
+                return Ok(rows);
+            }
+            match self.rx.recv().await {
+                Some((g, rows)) => self.received[g] = Some(rows),
+                None if self.k > 0 && !self.again => {
+                    self.again = true;
+                    let all = Batch::new(&ctx.part_of(self.k, parts), None)
+                        .run(client)
+                        .await?;
+                    for (g, rows) in all.into_iter().enumerate() {
+                        if self.reads[g] && self.received[g].is_none() && g >= f {
+                            self.received[g] = Some(rows);
+                        }
+                    }
+                }
+                None => {
+                    return Err(bad_row(format!(
+                        "the rows of query {f} did not arrive from connection {}",
+                        self.k + 1
+                    )))
+                }
+            }
+        }
     }
 }
 
