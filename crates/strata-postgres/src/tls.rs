@@ -399,6 +399,7 @@ impl ServerCertVerifier for ChainOnly {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use strata_test_support::openssl;
 
     #[test]
     fn modes_build_configs() {
@@ -419,38 +420,9 @@ mod tests {
         assert!(missing.unwrap_err().message.contains("/nonexistent/ca.pem"));
     }
 
-    /// Runs `openssl` in `dir` (the tests make throwaway keys and certificates with it).
-    fn openssl(dir: &Path, args: &[&str]) {
-        let out = std::process::Command::new("openssl")
-            .args(args)
-            .current_dir(dir)
-            .output()
-            .expect("openssl is needed by these tests (apt-get install openssl)");
-        assert!(
-            out.status.success(),
-            "openssl {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
     /// A self-signed certificate for `key`, written to `cert`.
     fn self_signed(dir: &Path, key: &str, cert: &str) {
-        openssl(
-            dir,
-            &[
-                "req",
-                "-x509",
-                "-new",
-                "-key",
-                key,
-                "-subj",
-                "/CN=strata",
-                "-days",
-                "2",
-                "-out",
-                cert,
-            ],
-        );
+        openssl::self_signed(dir, key, "strata", cert);
     }
 
     fn files(dir: &Path, cert: &str, key: &str) -> ClientCert {
@@ -475,7 +447,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         // PKCS#8 RSA, PKCS#1 RSA, SEC1 P-256, PKCS#8 Ed25519.
-        openssl(
+        openssl::openssl(
             d,
             &[
                 "genpkey",
@@ -487,23 +459,12 @@ mod tests {
                 "p8.key",
             ],
         );
-        openssl(
+        openssl::openssl(
             d,
             &["rsa", "-in", "p8.key", "-traditional", "-out", "p1.key"],
         );
-        openssl(
-            d,
-            &[
-                "ecparam",
-                "-name",
-                "prime256v1",
-                "-genkey",
-                "-noout",
-                "-out",
-                "sec1.key",
-            ],
-        );
-        openssl(d, &["genpkey", "-algorithm", "ED25519", "-out", "ed.key"]);
+        openssl::ec_key(d, "sec1.key");
+        openssl::openssl(d, &["genpkey", "-algorithm", "ED25519", "-out", "ed.key"]);
         for (key, begin, der_kind) in [
             ("p8.key", "-----BEGIN PRIVATE KEY-----", "pkcs8"),
             ("p1.key", "-----BEGIN RSA PRIVATE KEY-----", "pkcs1"),
@@ -540,32 +501,10 @@ mod tests {
     fn a_chain_is_read_whole_with_the_client_certificate_first() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        openssl(
-            d,
-            &[
-                "ecparam",
-                "-name",
-                "prime256v1",
-                "-genkey",
-                "-noout",
-                "-out",
-                "ca.key",
-            ],
-        );
+        openssl::ec_key(d, "ca.key");
         self_signed(d, "ca.key", "ca.crt");
-        openssl(
-            d,
-            &[
-                "ecparam",
-                "-name",
-                "prime256v1",
-                "-genkey",
-                "-noout",
-                "-out",
-                "client.key",
-            ],
-        );
-        openssl(
+        openssl::ec_key(d, "client.key");
+        openssl::openssl(
             d,
             &[
                 "req",
@@ -578,7 +517,7 @@ mod tests {
                 "client.csr",
             ],
         );
-        openssl(
+        openssl::openssl(
             d,
             &[
                 "x509",
@@ -630,18 +569,7 @@ mod tests {
     fn bad_files_are_named_and_keys_never_shown() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        openssl(
-            d,
-            &[
-                "ecparam",
-                "-name",
-                "prime256v1",
-                "-genkey",
-                "-noout",
-                "-out",
-                "ok.key",
-            ],
-        );
+        openssl::ec_key(d, "ok.key");
         self_signed(d, "ok.key", "ok.crt");
         let key_text = std::fs::read_to_string(d.join("ok.key")).unwrap();
         let secret = key_text.lines().nth(1).unwrap().to_string();
@@ -712,7 +640,7 @@ mod tests {
         std::fs::copy(d.join("ok.crt"), d.join("cert-as.key")).unwrap();
         let e = client_error(&files(d, "ok.crt", "cert-as.key"));
         assert!(e.message.contains("holds no private key"), "{e}");
-        openssl(
+        openssl::openssl(
             d,
             &[
                 "pkcs8",
@@ -732,18 +660,7 @@ mod tests {
         );
 
         // A key that is not the certificate's.
-        openssl(
-            d,
-            &[
-                "ecparam",
-                "-name",
-                "prime256v1",
-                "-genkey",
-                "-noout",
-                "-out",
-                "other.key",
-            ],
-        );
+        openssl::ec_key(d, "other.key");
         let e = client_error(&files(d, "ok.crt", "other.key"));
         assert!(
             e.message.contains("other.key") && e.message.contains("does not belong"),
@@ -752,7 +669,7 @@ mod tests {
         assert!(!shown(&e).contains(&secret[..20]));
 
         // A key rustls cannot sign with (RSA under 2048 bits).
-        openssl(
+        openssl::openssl(
             d,
             &[
                 "genpkey",

@@ -2,6 +2,7 @@
 //! afterwards, so tests run in parallel. A server that cannot be reached fails the test with a
 //! message saying how to start it; nothing is skipped.
 
+pub mod openssl;
 mod postgres;
 mod sqlite;
 

@@ -5,20 +5,7 @@
 use crate::*;
 use std::path::{Path, PathBuf};
 use strata_core::{Driver, DriverErrorKind};
-
-/// Runs `openssl` in `dir` to make a throwaway key and certificate.
-fn openssl(dir: &Path, args: &[&str]) {
-    let out = std::process::Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("openssl is needed by these tests (apt-get install openssl)");
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+use strata_test_support::openssl::{chmod, openssl, self_signed};
 
 /// `client.key` (mode 0600) and a self-signed `client.crt` for it, in `dir`.
 fn client_pair(dir: &Path) {
@@ -34,28 +21,8 @@ fn client_pair(dir: &Path) {
             "client.key",
         ],
     );
-    openssl(
-        dir,
-        &[
-            "req",
-            "-x509",
-            "-new",
-            "-key",
-            "client.key",
-            "-subj",
-            "/CN=postgres",
-            "-days",
-            "2",
-            "-out",
-            "client.crt",
-        ],
-    );
+    self_signed(dir, "client.key", "postgres", "client.crt");
     chmod(&dir.join("client.key"), 0o600);
-}
-
-fn chmod(path: &Path, mode: u32) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
 #[tokio::test]
