@@ -587,11 +587,7 @@ impl<'a> Executor<'a> {
     fn row_for(&self, plan: &Plan, step: &Step, status: AppliedStatus, millis: i64) -> HistoryRow {
         let m = step.migration.as_ref();
         HistoryRow {
-            version: step
-                .version
-                .as_ref()
-                .map(|v| v.as_str().to_string())
-                .unwrap_or_default(),
+            version: step.version_text(),
             name: step.name.clone(),
             kind: match step.kind {
                 MigrationKind::Repeatable => AppliedKind::Repeatable,
@@ -671,11 +667,7 @@ fn step_direction(step: &Step) -> &'static str {
 
 fn result_of(step: &Step, outcome: StepOutcome) -> StepResult {
     StepResult {
-        version: step
-            .version
-            .as_ref()
-            .map(|v| v.as_str().to_string())
-            .unwrap_or_default(),
+        version: step.version_text(),
         name: step.name.clone(),
         action: step.action.as_str(),
         outcome,

@@ -73,11 +73,7 @@ fn prepare_one(
     })?;
     if statements.is_empty() && !step.action.is_revert() {
         notes.push(Problem::NoStatements {
-            version: step
-                .version
-                .as_ref()
-                .map(|v| v.as_str().to_string())
-                .unwrap_or_default(),
+            version: step.version_text(),
             name: step.name.clone(),
             path: script.path.clone(),
         });
@@ -112,11 +108,7 @@ fn prepare_one(
             });
         }
         notes.push(Problem::OwnTransactionControl {
-            version: step
-                .version
-                .as_ref()
-                .map(|v| v.as_str().to_string())
-                .unwrap_or_default(),
+            version: step.version_text(),
             name: step.name.clone(),
             location,
             statement: what.to_string(),

@@ -168,6 +168,14 @@ pub struct Step {
 }
 
 impl Step {
+    /// The version as written (`0003`); empty for a repeatable migration.
+    pub fn version_text(&self) -> String {
+        self.version
+            .as_ref()
+            .map(|v| v.as_str().to_string())
+            .unwrap_or_default()
+    }
+
     /// `0003_add_users` or `R__views`.
     pub fn label(&self) -> String {
         match &self.version {
