@@ -52,13 +52,7 @@ async fn a_client_certificate_keeps_tls_connections_working() {
         assert!(encrypted.iter().all(|e| e == "true"), "{encrypted:?}");
         // A migration runs over it.
         s.file("0001_a.sql", "CREATE TABLE a (id int);\n");
-        let (report, _) = run(
-            &mut d,
-            &s.migrations(),
-            &Target::Up { to: None },
-            ExecutorOptions::default(),
-        )
-        .await;
+        let (report, _) = s.up_on(&mut d).await;
         assert!(report.error.is_none(), "{:?}", report.error);
         assert_eq!(s.db.tables(), ["a", "strata_migrations"]);
     }

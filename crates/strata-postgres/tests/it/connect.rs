@@ -112,13 +112,7 @@ async fn history_in_its_own_schema_with_quoted_names() {
         .db
         .query_strings("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'Ops%'")
         .is_empty());
-    let (report, _) = run(
-        &mut d,
-        &s.migrations(),
-        &Target::Up { to: None },
-        ExecutorOptions::default(),
-    )
-    .await;
+    let (report, _) = s.up_on(&mut d).await;
     assert!(report.error.is_none(), "{:?}", report.error);
     assert_eq!(s.db.tables(), ["Ops \"Team\".Strata History", "a"]);
     let history = d.read_history().await.unwrap();

@@ -97,13 +97,7 @@ async fn lock_timeouts_are_retried_then_reported() {
     assert_eq!(s.history(), ["0001:applied:-"]);
     // Once the other session is done, it goes through.
     holder.batch_execute("COMMIT").await.unwrap();
-    let (report, _) = run(
-        &mut d,
-        &s.migrations(),
-        &Target::Up { to: None },
-        ExecutorOptions::default(),
-    )
-    .await;
+    let (report, _) = s.up_on(&mut d).await;
     assert!(report.error.is_none(), "{:?}", report.error);
 }
 
@@ -114,13 +108,7 @@ async fn statement_timeout_applies_to_migrations() {
     let mut d = s
         .driver_with(PgOptions::default().statement_timeout(Duration::from_millis(100)))
         .await;
-    let (report, _) = run(
-        &mut d,
-        &s.migrations(),
-        &Target::Up { to: None },
-        ExecutorOptions::default(),
-    )
-    .await;
+    let (report, _) = s.up_on(&mut d).await;
     assert_eq!(failure(&report).source.code.as_deref(), Some("57014"));
 }
 
@@ -163,13 +151,7 @@ async fn lease_lock_for_transaction_poolers() {
         "CREATE TABLE t (id int);\nSELECT current_setting('lock_timeout');\n",
     );
     let mut c = s.driver_with(lease()).await;
-    let (report, _) = run(
-        &mut c,
-        &s.migrations(),
-        &Target::Up { to: None },
-        ExecutorOptions::default(),
-    )
-    .await;
+    let (report, _) = s.up_on(&mut c).await;
     assert!(report.error.is_none(), "{:?}", report.error);
     assert_eq!(
         s.db.query_strings("SELECT count(*)::text FROM strata_migrations_lock"),
@@ -193,13 +175,7 @@ async fn an_early_lock_is_held_before_it_is_asked_for_and_reads_under_it_are_reu
         .unwrap_err();
     assert_eq!(e.kind, DriverErrorKind::LockTimeout);
     // The run takes the lock it already holds and applies; its reads see its own changes.
-    let (report, _) = run(
-        &mut early,
-        &s.migrations(),
-        &Target::Up { to: None },
-        ExecutorOptions::default(),
-    )
-    .await;
+    let (report, _) = s.up_on(&mut early).await;
     assert!(report.error.is_none(), "{:?}", report.error);
     assert_eq!(s.history(), ["0001:applied:-"]);
     // Released at the end of the run; a new read after the change is not the old one.
@@ -356,13 +332,7 @@ async fn per_file_timeouts_apply_to_their_file_only() {
     assert_eq!(got("own"), ["750ms 0"]);
     assert_eq!(got("project"), ["5s 0"]);
     // And the session is left with its own settings.
-    let (report, _) = run(
-        &mut d,
-        &t.migrations(),
-        &Target::Up { to: None },
-        ExecutorOptions::default(),
-    )
-    .await;
+    let (report, _) = t.up_on(&mut d).await;
     assert!(report.error.is_none(), "{:?}", report.error);
 }
 

@@ -69,13 +69,7 @@ async fn terminated_backend_gives_a_clear_error_and_a_consistent_history() {
         "CREATE TABLE slow (id int);\nSELECT pg_sleep(0);\n",
     );
     let mut d = s.driver().await;
-    let (report, _) = run(
-        &mut d,
-        &s.migrations(),
-        &Target::Up { to: None },
-        ExecutorOptions::default(),
-    )
-    .await;
+    let (report, _) = s.up_on(&mut d).await;
     assert!(report.error.is_none(), "{:?}", report.error);
     assert_eq!(s.history(), ["0001:applied:-", "0002:applied:-"]);
 }

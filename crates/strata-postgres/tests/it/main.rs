@@ -60,8 +60,13 @@ impl Setup {
     /// `up` with default options; returns the report and the events.
     pub async fn up(&self) -> (Report, Vec<Event>) {
         let mut d = self.driver().await;
+        self.up_on(&mut d).await
+    }
+
+    /// `up` of every migration on the driver `d`, with default options.
+    pub async fn up_on(&self, d: &mut PostgresDriver) -> (Report, Vec<Event>) {
         run(
-            &mut d,
+            d,
             &self.migrations(),
             &Target::Up { to: None },
             ExecutorOptions::default(),
