@@ -19,7 +19,10 @@ pub async fn run(config: &Config) -> Result<i32> {
         Err(e) => problems.push(crate::report::file_problem(&e)),
         Ok(migrations) => {
             count = migrations.len();
-            let dialect = super::dialect_of(config.database_url.as_deref());
+            let dialect = match config.database_url.as_deref() {
+                Some(url) => super::dialect_of(Some(url)),
+                None => guess_dialect(&migrations),
+            };
             warnings = strata::script_notes(&migrations, dialect);
             for e in strata::check_scripts(&migrations, dialect) {
                 let (location, help) = match &e {
@@ -96,4 +99,55 @@ pub async fn run(config: &Config) -> Result<i32> {
     } else {
         EXIT_FINDINGS
     })
+}
+
+/// The dialect to check files in when no database says which engine they are for: PostgreSQL
+/// when a script holds a dollar quote (`$$` or `$tag$`, which only PostgreSQL has; read as
+/// SQLite, the `END` closing a `DO $$ ... END $$` block would look like a `COMMIT`), else
+/// SQLite, the embedded default.
+fn guess_dialect(migrations: &[strata::Migration]) -> strata::Dialect {
+    let scripts = migrations
+        .iter()
+        .flat_map(|m| std::iter::once(&m.up).chain(&m.down).chain(&m.verify));
+    for script in scripts {
+        if has_dollar_quote(&script.sql) {
+            return strata::Dialect::Postgres;
+        }
+    }
+    strata::Dialect::Sqlite
+}
+
+/// `$$` or `$tag$` (a tag is a letter or `_`, then letters, digits or `_`).
+fn has_dollar_quote(sql: &str) -> bool {
+    let b = sql.as_bytes();
+    let mut i = 0;
+    while let Some(n) = b[i..].iter().position(|&c| c == b'$') {
+        let start = i + n + 1;
+        let mut j = start;
+        while j < b.len() && (b[j] == b'_' || b[j].is_ascii_alphanumeric()) {
+            j += 1;
+        }
+        let tag_ok = j == start || !b[start].is_ascii_digit();
+        if j < b.len() && b[j] == b'$' && tag_ok {
+            return true;
+        }
+        i = start;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_dollar_quote;
+
+    #[test]
+    fn dollar_quotes_are_told_from_parameters_and_money() {
+        assert!(has_dollar_quote("DO $$ BEGIN PERFORM 1; END $$;"));
+        assert!(has_dollar_quote(
+            "CREATE FUNCTION f() RETURNS int AS $body$ SELECT 1 $body$ LANGUAGE sql;"
+        ));
+        assert!(!has_dollar_quote("SELECT $1, $2 FROM t;"));
+        assert!(!has_dollar_quote("INSERT INTO t VALUES ('costs $5');"));
+        assert!(!has_dollar_quote("SELECT 1;"));
+    }
 }

@@ -220,3 +220,30 @@ fn a_layout_set_in_the_config_file_accepts_only_its_own_files() {
     Strata::bare(p).args(["up"]).run().ok();
     assert_eq!(db.tables(), with_history(&["a"]));
 }
+
+#[test]
+fn validate_without_a_database_reads_dollar_quoted_files_as_postgresql() {
+    let root = project("migrations");
+    let p = root.path();
+    put(
+        p,
+        "migrations/0002_b.up.sql",
+        "DO $$\nBEGIN\n  PERFORM 1;\nEND $$;\n",
+    );
+    // A stray COMMIT is still one.
+    put(
+        p,
+        "migrations/0003_c.up.sql",
+        "ALTER TABLE a ADD COLUMN b int;\nCOMMIT;\nUPDATE a SET b = 1;\n",
+    );
+    let run = Strata::bare(p)
+        .args(["--dir", "migrations", "validate"])
+        .run()
+        .ok();
+    let out = run.output();
+    assert!(
+        !out.contains("0002_b.up.sql:4"),
+        "the END closing a DO block is no COMMIT:\n{out}"
+    );
+    assert!(out.contains("0003_c.up.sql:2:1"), "{out}");
+}
