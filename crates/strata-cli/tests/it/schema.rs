@@ -323,3 +323,35 @@ fn shadow_url_from_the_config_file_env_section_and_environment() {
         .run();
     fails_on(run, 3);
 }
+
+#[test]
+fn roundtrip_takes_diesel_versions_of_equal_value_one_at_a_time() {
+    let db = db();
+    // Lemmy keeps `00000000000000_` and `000000000000000_` directories: two migrations.
+    for (dir, up, down) in [
+        (
+            "00000000000000_a",
+            "CREATE TABLE a (id int);\n",
+            "DROP TABLE a;\n",
+        ),
+        (
+            "000000000000000_b",
+            "CREATE TABLE b (id int);\n",
+            "DROP TABLE b;\n",
+        ),
+        (
+            "20190101000000_c",
+            "CREATE TABLE c (id int);\n",
+            "DROP TABLE c;\n",
+        ),
+    ] {
+        write(&db, &format!("{dir}/up.sql"), up);
+        write(&db, &format!("{dir}/down.sql"), down);
+    }
+    strata(&db, &["check", "roundtrip"]).ok().says(&[
+        "ok      00000000000000_a",
+        "ok      000000000000000_b",
+        "ok      20190101000000_c",
+        "round trip passed",
+    ]);
+}
