@@ -196,6 +196,18 @@ fn preflight_refusal() {
     table_pair(&db, "0001_create_users", "users");
     write(&db, "0002_vacuum.up.sql", "DELETE FROM users;\n\nVACUUM;\n");
     insta::assert_snapshot!("preflight_vacuum", transcript(&db, &["up"]));
+    // In a dbmate file, dbmate's own switch is named beside strata's.
+    remove(&db, "0002_vacuum.up.sql");
+    write(
+        &db,
+        "0002_vacuum.sql",
+        "-- migrate:up\nDELETE FROM users;\nVACUUM;\n\n-- migrate:down\n",
+    );
+    strata(&db, &["up"]).code(2).says(&[
+        "0002_vacuum.sql:3:1",
+        "`-- migrate:up transaction:false` does the same",
+    ]);
+    remove(&db, "0002_vacuum.sql");
     write(
         &db,
         "0002_vacuum.up.sql",

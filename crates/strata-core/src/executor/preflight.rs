@@ -129,9 +129,16 @@ fn prepare_one(
     for st in body {
         if let Some(reason) = strata_sql::requires_no_transaction(st.text(&script.sql), dialect) {
             // Within --single-transaction, a directive would not help: say so at once.
+            // An up script that starts below line 1 comes from dbmate sections: name their
+            // own switch too.
+            let dbmate = if script.line_offset > 0 {
+                " (in a dbmate file, `-- migrate:up transaction:false` does the same)"
+            } else {
+                ""
+            };
             let help = match (single, only_outside) {
                 (false, _) => format!(
-                    "add `-- strata:no-transaction` as the first line of {file} (its statements then run one by one, and a failure can be resumed)"
+                    "add `-- strata:no-transaction` as the first line of {file}{dbmate} (its statements then run one by one, and a failure can be resumed)"
                 ),
                 (true, true) => "run without --single-transaction, or apply up to the version before it first".into(),
                 (true, false) => format!(
