@@ -24,17 +24,7 @@ pub fn eight_runners_apply_each_migration_exactly_once(db: &TestDb) {
             &format!("DROP TABLE t{n};\n"),
         );
     }
-    let children: Vec<_> = (0..RUNNERS)
-        .map(|_| {
-            Strata::new(db)
-                .args(["up", "--lock-wait", "120", "--format", "json"])
-                .spawn()
-        })
-        .collect();
-    let runs: Vec<Run> = children
-        .into_iter()
-        .map(|(args, child)| finish(args, child))
-        .collect();
+    let runs = race(db, RUNNERS);
     let mut applied_by_runs = 0;
     for run in &runs {
         assert_eq!(run.code, 0, "{run:#?}");
@@ -72,17 +62,7 @@ pub fn racing_runners_stop_at_the_same_failure(db: &TestDb) {
         };
         pair(db, &format!("{n:04}_m{n}"), &up, "SELECT 1;\n");
     }
-    let children: Vec<_> = (0..4)
-        .map(|_| {
-            Strata::new(db)
-                .args(["up", "--lock-wait", "120", "--format", "json"])
-                .spawn()
-        })
-        .collect();
-    let runs: Vec<Run> = children
-        .into_iter()
-        .map(|(args, child)| finish(args, child))
-        .collect();
+    let runs = race(db, 4);
     let mut done = 0;
     for run in &runs {
         assert_eq!(run.code, 2, "{run:#?}");
@@ -99,4 +79,19 @@ pub fn racing_runners_stop_at_the_same_failure(db: &TestDb) {
         db.query_strings("SELECT k FROM side ORDER BY k"),
         ["2", "3", "4", "5"]
     );
+}
+
+/// Starts `runners` copies of `strata up --format json` at once, then waits for them all.
+fn race(db: &TestDb, runners: usize) -> Vec<Run> {
+    let children: Vec<_> = (0..runners)
+        .map(|_| {
+            Strata::new(db)
+                .args(["up", "--lock-wait", "120", "--format", "json"])
+                .spawn()
+        })
+        .collect();
+    children
+        .into_iter()
+        .map(|(args, child)| finish(args, child))
+        .collect()
 }
