@@ -15,11 +15,9 @@ pub(crate) fn flatten_with(schema: &Schema, parts: bool) -> Vec<Object> {
     let mut out = Vec::new();
     let mut extras = Extras::default();
     for s in &schema.schemas {
-        let key = format!("SCHEMA {}", ident(&s.name));
-        extras.add(
-            &key,
-            &key,
-            &format!("schema {}", s.name),
+        extras.named(
+            format!("SCHEMA {}", ident(&s.name)),
+            format!("schema {}", s.name),
             &s.comment,
             &s.grants,
         );
@@ -29,11 +27,9 @@ pub(crate) fn flatten_with(schema: &Schema, parts: bool) -> Vec<Object> {
         out.push(Object::Extension(e.clone()));
     }
     for t in &schema.enums {
-        let key = format!("TYPE {}", qname(&t.name));
-        extras.add(
-            &key,
-            &key,
-            &format!("type {}", t.name),
+        extras.named(
+            format!("TYPE {}", qname(&t.name)),
+            format!("type {}", t.name),
             &t.comment,
             &t.grants,
         );
@@ -43,11 +39,9 @@ pub(crate) fn flatten_with(schema: &Schema, parts: bool) -> Vec<Object> {
         )));
     }
     for t in &schema.composites {
-        let key = format!("TYPE {}", qname(&t.name));
-        extras.add(
-            &key,
-            &key,
-            &format!("type {}", t.name),
+        extras.named(
+            format!("TYPE {}", qname(&t.name)),
+            format!("type {}", t.name),
             &t.comment,
             &t.grants,
         );
@@ -57,11 +51,9 @@ pub(crate) fn flatten_with(schema: &Schema, parts: bool) -> Vec<Object> {
         )));
     }
     for d in &schema.domains {
-        let key = format!("DOMAIN {}", qname(&d.name));
-        extras.add(
-            &key,
-            &key,
-            &format!("domain {}", d.name),
+        extras.named(
+            format!("DOMAIN {}", qname(&d.name)),
+            format!("domain {}", d.name),
             &d.comment,
             &d.grants,
         );
@@ -105,11 +97,9 @@ pub(crate) fn flatten_with(schema: &Schema, parts: bool) -> Vec<Object> {
         out.push(object);
     }
     for s in &schema.sequences {
-        let key = format!("SEQUENCE {}", qname(&s.name));
-        extras.add(
-            &key,
-            &key,
-            &format!("sequence {}", s.name),
+        extras.named(
+            format!("SEQUENCE {}", qname(&s.name)),
+            format!("sequence {}", s.name),
             &s.comment,
             &s.grants,
         );
@@ -129,9 +119,7 @@ pub(crate) fn flatten_with(schema: &Schema, parts: bool) -> Vec<Object> {
         let mut f = f.clone();
         let (comment, grants) = (f.comment.take(), std::mem::take(&mut f.grants));
         let object = Object::Function(f);
-        let key = object.key();
-        let on = object.describe();
-        extras.add(&key, &key, &on, &comment, &grants);
+        extras.named(object.key(), object.describe(), &comment, &grants);
         out.push(object);
     }
     for t in &schema.tables {
@@ -150,16 +138,12 @@ pub(crate) fn flatten_with(schema: &Schema, parts: bool) -> Vec<Object> {
     for i in &schema.indexes {
         let mut i = i.clone();
         let comment = i.comment.take();
-        let object = Object::Index(i);
-        extras.add(&object.key(), "", &object.describe(), &comment, &[]);
-        out.push(object);
+        push_with_comment(Object::Index(i), comment, &mut out, &mut extras);
     }
     for t in &schema.triggers {
         let mut t = t.clone();
         let comment = t.comment.take();
-        let object = Object::Trigger(t);
-        extras.add(&object.key(), "", &object.describe(), &comment, &[]);
-        out.push(object);
+        push_with_comment(Object::Trigger(t), comment, &mut out, &mut extras);
     }
     for r in &schema.rules {
         let mut r = r.clone();
@@ -169,9 +153,7 @@ pub(crate) fn flatten_with(schema: &Schema, parts: bool) -> Vec<Object> {
     for p in &schema.policies {
         let mut p = p.clone();
         let comment = p.comment.take();
-        let object = Object::Policy(p);
-        extras.add(&object.key(), "", &object.describe(), &comment, &[]);
-        out.push(object);
+        push_with_comment(Object::Policy(p), comment, &mut out, &mut extras);
     }
     out.append(&mut extras.objects);
     // Owners of objects the schema holds (an owner of an object left out has nothing to own).
@@ -217,11 +199,9 @@ fn view_name(o: &Object) -> QualifiedName {
 }
 
 fn flatten_table(t: &Table, parts: bool, out: &mut Vec<Object>, extras: &mut Extras) {
-    let key = format!("TABLE {}", qname(&t.name));
-    extras.add(
-        &key,
-        &key,
-        &format!("table {}", t.name),
+    extras.named(
+        format!("TABLE {}", qname(&t.name)),
+        format!("table {}", t.name),
         &t.comment,
         &t.grants,
     );
@@ -272,6 +252,11 @@ struct Extras {
 }
 
 impl Extras {
+    /// [`Extras::add`] for an object whose grants name it by its key.
+    fn named(&mut self, key: String, on: String, comment: &Option<String>, grants: &[Grant]) {
+        self.add(&key, &key, &on, comment, grants);
+    }
+
     fn add(
         &mut self,
         target: &str,
