@@ -38,10 +38,8 @@ fn make_dirty(db: &TestDb) {
         "dirty",
     ]);
     assert_eq!(
-        history(db, "version, status, statements_done"),
-        [["0001", "applied", "NULL"], ["0002", "dirty", "2"]]
-            .map(|r| r.map(String::from).to_vec())
-            .to_vec()
+        progress(db),
+        owned(&[["0001", "applied", "NULL"], ["0002", "dirty", "2"]])
     );
     // The statements before the failing one are in effect; the ones after it did not run.
     assert_eq!(db.query_strings("SELECT k FROM side"), ["1"]);
@@ -92,10 +90,8 @@ pub fn repair_marks_a_dirty_migration_applied(db: &TestDb) {
         .ok()
         .says(&["0002 (side): dirty migration marked applied"]);
     assert_eq!(
-        history(db, "version, status, statements_done"),
-        [["0001", "applied", "NULL"], ["0002", "applied", "NULL"]]
-            .map(|r| r.map(String::from).to_vec())
-            .to_vec()
+        progress(db),
+        owned(&[["0001", "applied", "NULL"], ["0002", "applied", "NULL"]])
     );
     let note = &history(db, "note")[1][0];
     assert!(
@@ -185,10 +181,8 @@ fn make_reverting(db: &TestDb) {
         "Reverted 0 of 1",
     ]);
     assert_eq!(
-        history(db, "version, status, statements_done"),
-        [["0001", "applied", "NULL"], ["0002", "reverting", "1"]]
-            .map(|r| r.map(String::from).to_vec())
-            .to_vec()
+        progress(db),
+        owned(&[["0001", "applied", "NULL"], ["0002", "reverting", "1"]])
     );
     assert_eq!(db.tables(), with_history(&["a", "t"]));
 }
@@ -271,10 +265,8 @@ pub fn repair_resolves_a_partly_reverted_migration(db: &TestDb) {
         .ok()
         .says(&["0002 (ix): dirty migration marked applied"]);
     assert_eq!(
-        history(db, "version, status, statements_done"),
-        [["0001", "applied", "NULL"], ["0002", "applied", "NULL"]]
-            .map(|r| r.map(String::from).to_vec())
-            .to_vec()
+        progress(db),
+        owned(&[["0001", "applied", "NULL"], ["0002", "applied", "NULL"]])
     );
     let note = &history(db, "note")[1][0];
     assert!(
@@ -302,4 +294,16 @@ pub fn repair_resolves_a_partly_reverted_migration(db: &TestDb) {
     assert_eq!(status["migrations"][1]["status"], "pending");
     strata(db, &["up"]).ok();
     assert_eq!(versions(db), applied(&["0001", "0002"]));
+}
+
+/// Each history row's version, status and count of statements done.
+fn progress(db: &TestDb) -> Vec<Vec<String>> {
+    history(db, "version, status, statements_done")
+}
+
+/// `rows` as [`history`] returns them.
+fn owned(rows: &[[&str; 3]]) -> Vec<Vec<String>> {
+    rows.iter()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect()
 }
