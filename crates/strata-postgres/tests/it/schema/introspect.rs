@@ -1,6 +1,6 @@
 //! Introspection of every object kind.
 
-use super::{database_with, schema_of, REALISTIC};
+use super::{database_with, schema_of, schema_over, REALISTIC};
 use strata_schema::*;
 
 #[tokio::test]
@@ -444,13 +444,7 @@ async fn index_keys_are_printed_exactly_as_the_server_prints_them() {
         .collect();
     assert_eq!(expected.len(), 22);
     for connections in [1, 3] {
-        let s = strata_postgres::introspect::introspect_with(
-            db.url(),
-            &Filter::new(),
-            Some(connections),
-        )
-        .await
-        .unwrap();
+        let s = schema_over(&db, connections).await;
         let actual: Vec<(String, Vec<String>)> = s
             .indexes
             .iter()
@@ -467,17 +461,9 @@ async fn index_keys_are_printed_exactly_as_the_server_prints_them() {
 #[tokio::test]
 async fn several_connections_read_the_same_schema_as_one() {
     let db = database_with(super::REALISTIC);
-    let one = strata_postgres::introspect::introspect_with(db.url(), &Filter::new(), Some(1))
-        .await
-        .unwrap();
+    let one = schema_over(&db, 1).await;
     for connections in [2, 4] {
-        let many = strata_postgres::introspect::introspect_with(
-            db.url(),
-            &Filter::new(),
-            Some(connections),
-        )
-        .await
-        .unwrap();
+        let many = schema_over(&db, connections).await;
         assert_eq!(
             strata_schema::render::dump_sql(&many),
             strata_schema::render::dump_sql(&one),
@@ -518,13 +504,7 @@ async fn column_collations_follow_the_server() {
         "{expected:?}"
     );
     for connections in [1, 2] {
-        let s = strata_postgres::introspect::introspect_with(
-            db.url(),
-            &Filter::new(),
-            Some(connections),
-        )
-        .await
-        .unwrap();
+        let s = schema_over(&db, connections).await;
         let t = s.tables.iter().find(|t| t.name.name == "coll").unwrap();
         let actual: Vec<(String, Option<String>)> = t
             .columns

@@ -23,3 +23,10 @@ pub async fn schema_of(db: &TestDb, filter: &Filter) -> Schema {
         .await
         .expect("introspection")
 }
+
+/// The whole schema of `db`, read over `connections` connections.
+pub async fn schema_over(db: &TestDb, connections: usize) -> Schema {
+    strata_postgres::introspect::introspect_with(db.url(), &Filter::new(), Some(connections))
+        .await
+        .expect("introspection")
+}
