@@ -74,6 +74,18 @@ impl Setup {
         .await
     }
 
+    /// `down` of the last `count` migrations on a driver of its own, with default options.
+    pub async fn down(&self, count: usize) -> (Report, Vec<Event>) {
+        let mut d = self.driver().await;
+        run(
+            &mut d,
+            &self.migrations(),
+            &Target::DownCount(count),
+            ExecutorOptions::default(),
+        )
+        .await
+    }
+
     /// The history rows as `version:status:statements_done`.
     pub fn history(&self) -> Vec<String> {
         self.db.query_strings(

@@ -60,14 +60,7 @@ INSERT INTO items (id, name) VALUES (1, 'a')",
         ["INSERT;it's ; here $$ too"]
     );
     assert_eq!(s.db.query_strings("SELECT updated::text FROM items"), ["1"]);
-    let mut d = s.driver().await;
-    let (report, _) = run(
-        &mut d,
-        &s.migrations(),
-        &Target::DownCount(1),
-        ExecutorOptions::default(),
-    )
-    .await;
+    let (report, _) = s.down(1).await;
     assert!(report.error.is_none(), "{:?}", report.error);
     assert_eq!(s.db.tables(), ["strata_migrations"]);
 }
@@ -207,14 +200,7 @@ async fn a_file_of_only_concurrently_statements_runs_without_a_transaction() {
         ["t_id:true", "t_v:true"]
     );
     assert_eq!(s.history(), ["0001:applied:-", "0002:applied:-"]);
-    let mut d = s.driver().await;
-    let (report, _) = run(
-        &mut d,
-        &s.migrations(),
-        &Target::DownCount(1),
-        ExecutorOptions::default(),
-    )
-    .await;
+    let (report, _) = s.down(1).await;
     assert!(report.error.is_none(), "{:?}", report.error);
     assert!(s
         .db
