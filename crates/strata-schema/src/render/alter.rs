@@ -2,6 +2,7 @@
 
 use super::create::{
     column, domain_check, function, grant_sql, identity_options, roles, trigger_enabled,
+    SequenceOptions,
 };
 use super::{ident, literal, qname};
 use crate::model::*;
@@ -306,24 +307,7 @@ fn sequence(a: &Sequence, b: &Sequence) -> Option<Vec<String>> {
     if a.data_type != b.data_type {
         o.push(format!("AS {}", b.data_type));
     }
-    if a.increment != b.increment {
-        o.push(format!("INCREMENT BY {}", b.increment));
-    }
-    if a.min_value != b.min_value {
-        o.push(format!("MINVALUE {}", b.min_value));
-    }
-    if a.max_value != b.max_value {
-        o.push(format!("MAXVALUE {}", b.max_value));
-    }
-    if a.start != b.start {
-        o.push(format!("START WITH {}", b.start));
-    }
-    if a.cache != b.cache {
-        o.push(format!("CACHE {}", b.cache));
-    }
-    if a.cycle != b.cycle {
-        o.push(if b.cycle { "CYCLE" } else { "NO CYCLE" }.into());
-    }
+    o.extend(SequenceOptions::of_sequence(b).changed_from(&SequenceOptions::of_sequence(a)));
     Some(vec![format!(
         "ALTER SEQUENCE {} {}",
         qname(&b.name),

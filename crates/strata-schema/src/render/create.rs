@@ -190,23 +190,17 @@ fn sequence_options(s: &Sequence) -> String {
     if s.data_type != "bigint" {
         out.push_str(&format!(" AS {}", s.data_type));
     }
-    if s.increment != 1 {
-        out.push_str(&format!(" INCREMENT BY {}", s.increment));
-    }
-    if s.min_value != default_min {
-        out.push_str(&format!(" MINVALUE {}", s.min_value));
-    }
-    if s.max_value != default_max {
-        out.push_str(&format!(" MAXVALUE {}", s.max_value));
-    }
-    if s.start != default_start {
-        out.push_str(&format!(" START WITH {}", s.start));
-    }
-    if s.cache != 1 {
-        out.push_str(&format!(" CACHE {}", s.cache));
-    }
-    if s.cycle {
-        out.push_str(" CYCLE");
+    let base = SequenceOptions {
+        increment: 1,
+        min_value: default_min,
+        max_value: default_max,
+        start: default_start,
+        cache: 1,
+        cycle: false,
+    };
+    for o in SequenceOptions::of_sequence(s).changed_from(&base) {
+        out.push(' ');
+        out.push_str(&o);
     }
     out
 }
@@ -393,26 +387,65 @@ fn identity(i: &Identity, data_type: &str) -> String {
 
 /// Sequence options of an identity that differ from `base`.
 pub(crate) fn identity_options(i: &Identity, base: &Identity) -> Vec<String> {
-    let mut o = Vec::new();
-    if i.increment != base.increment {
-        o.push(format!("INCREMENT BY {}", i.increment));
+    SequenceOptions::of_identity(i).changed_from(&SequenceOptions::of_identity(base))
+}
+
+/// The options a sequence and an identity column share, in the order the engine prints them.
+pub(crate) struct SequenceOptions {
+    increment: i64,
+    min_value: i64,
+    max_value: i64,
+    start: i64,
+    cache: i64,
+    cycle: bool,
+}
+
+impl SequenceOptions {
+    pub(crate) fn of_sequence(s: &Sequence) -> SequenceOptions {
+        SequenceOptions {
+            increment: s.increment,
+            min_value: s.min_value,
+            max_value: s.max_value,
+            start: s.start,
+            cache: s.cache,
+            cycle: s.cycle,
+        }
     }
-    if i.min_value != base.min_value {
-        o.push(format!("MINVALUE {}", i.min_value));
+
+    fn of_identity(i: &Identity) -> SequenceOptions {
+        SequenceOptions {
+            increment: i.increment,
+            min_value: i.min_value,
+            max_value: i.max_value,
+            start: i.start,
+            cache: i.cache,
+            cycle: i.cycle,
+        }
     }
-    if i.max_value != base.max_value {
-        o.push(format!("MAXVALUE {}", i.max_value));
+
+    /// `INCREMENT BY 2`, `CACHE 10`, ... for each option that differs from `base`.
+    pub(crate) fn changed_from(&self, base: &SequenceOptions) -> Vec<String> {
+        let mut o = Vec::new();
+        if self.increment != base.increment {
+            o.push(format!("INCREMENT BY {}", self.increment));
+        }
+        if self.min_value != base.min_value {
+            o.push(format!("MINVALUE {}", self.min_value));
+        }
+        if self.max_value != base.max_value {
+            o.push(format!("MAXVALUE {}", self.max_value));
+        }
+        if self.start != base.start {
+            o.push(format!("START WITH {}", self.start));
+        }
+        if self.cache != base.cache {
+            o.push(format!("CACHE {}", self.cache));
+        }
+        if self.cycle != base.cycle {
+            o.push(if self.cycle { "CYCLE" } else { "NO CYCLE" }.to_string());
+        }
+        o
     }
-    if i.start != base.start {
-        o.push(format!("START WITH {}", i.start));
-    }
-    if i.cache != base.cache {
-        o.push(format!("CACHE {}", i.cache));
-    }
-    if i.cycle != base.cycle {
-        o.push(if i.cycle { "CYCLE" } else { "NO CYCLE" }.to_string());
-    }
-    o
 }
 
 fn columns(names: &[String]) -> String {
