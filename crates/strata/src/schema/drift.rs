@@ -1,7 +1,7 @@
 //! Drift: does the live database still have exactly the schema its applied migrations build?
 
-use super::{apply, introspect, without_history, Change, Filter, Scratch};
-use crate::{AppliedKind, AppliedStatus, ConnectOptions, ExecuteError, Migration, Target};
+use super::{introspect, without_history, Change, Filter};
+use crate::{AppliedKind, AppliedStatus, ConnectOptions, ExecuteError, Migration};
 use serde::Serialize;
 
 /// What [`drift`] found.
@@ -60,13 +60,8 @@ pub async fn drift(
             }),
         }
     }
-    let filter = without_history(filter.clone(), options);
-    let expected = Scratch::with(scratch_server, async |scratch: &Scratch| {
-        apply(scratch.url(), &selected, &Target::Up { to: None }, options).await?;
-        Ok::<_, ExecuteError>(introspect(scratch.url(), &filter).await?)
-    })
-    .await?;
-    let live = introspect(url, &filter).await?;
+    let expected = super::build(scratch_server, &selected, options, filter).await?;
+    let live = introspect(url, &without_history(filter.clone(), options)).await?;
     let differences = super::diff(&expected, &live)
         .into_iter()
         .filter(Change::is_difference)
