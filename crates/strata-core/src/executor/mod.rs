@@ -177,6 +177,17 @@ impl<'a> Executor<'a> {
             report.plan = Some(plan);
             return report;
         }
+        self.run_under_lock(report, local, target, policy).await
+    }
+
+    /// [`run`](Executor::run) past its check for nothing to do: takes the lock and plans there.
+    async fn run_under_lock(
+        &mut self,
+        mut report: Report,
+        local: &[Migration],
+        target: &Target,
+        policy: &Policy,
+    ) -> Report {
         if let Err(e) = self.lock().await {
             report.error = Some(e);
             return report;

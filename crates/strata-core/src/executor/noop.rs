@@ -27,7 +27,9 @@ impl Executor<'_> {
     /// target and policy on the same database (`strata up` makes one for its lint pre-flight):
     /// when that dry run, made on the history as committed, found nothing to do, the run has
     /// nothing to do either, for the reason given above, and ends without reading the history
-    /// again. Otherwise it is [`run`](Executor::run).
+    /// again. When it found steps to take, the run takes the lock at once (reading the history
+    /// unlocked a second time would only find them again). Otherwise it is
+    /// [`run`](Executor::run).
     pub async fn run_after(
         &mut self,
         dry: &Report,
@@ -45,6 +47,11 @@ impl Executor<'_> {
                 report.error = Some(e.into());
             }
             return report;
+        }
+        if dry.dry_run && dry.error.is_none() && dry.plan.is_some() {
+            let mut report = Report::new(direction_of(target));
+            report.verify = self.options.verify;
+            return self.run_under_lock(report, local, target, policy).await;
         }
         self.run(local, target, policy).await
     }
