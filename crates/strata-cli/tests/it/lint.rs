@@ -37,6 +37,15 @@ fn findings(run: &Run) -> Vec<(String, String, u64, u64, String)> {
         .collect()
 }
 
+/// The (rule, file) of each finding above hint severity.
+fn rule_files(run: &Run) -> Vec<(String, String)> {
+    findings(run)
+        .into_iter()
+        .filter(|f| f.4 != "hint")
+        .map(|f| (f.0, f.1))
+        .collect()
+}
+
 const RISKY: &str = "SET lock_timeout = '5s';\nCREATE TABLE IF NOT EXISTS audit (id bigint);\n\nCREATE INDEX users_email ON users (email);\n";
 
 #[test]
@@ -114,11 +123,7 @@ fn the_no_transaction_directive_is_honoured() {
         ("0003_c.sql", cic),
     ]);
     let run = lint(root.path(), &["--format", "json", "--all"]).code(1);
-    let rules: Vec<(String, String)> = findings(&run)
-        .into_iter()
-        .filter(|f| f.4 != "hint")
-        .map(|f| (f.0, f.1))
-        .collect();
+    let rules = rule_files(&run);
     assert_eq!(
         rules,
         [(
@@ -174,11 +179,7 @@ fn paths_outside_the_project_are_linted_on_their_own() {
     )
     .unwrap();
     let run = lint(root.path(), &["a.sql", "b.sql", "--format", "json"]).code(1);
-    let rules: Vec<(String, String)> = findings(&run)
-        .into_iter()
-        .filter(|f| f.4 != "hint")
-        .map(|f| (f.0, f.1))
-        .collect();
+    let rules = rule_files(&run);
     assert_eq!(
         rules,
         [("rls-without-policy".to_string(), "b.sql".to_string())]
@@ -197,11 +198,7 @@ fn with_a_database_only_pending_migrations_are_linted() {
         "CREATE INDEX users_email ON users (email);\n",
     );
     let run = strata(&db, &["lint", "--format", "json"]).code(1);
-    let linted: Vec<(String, String)> = findings(&run)
-        .into_iter()
-        .filter(|f| f.4 != "hint")
-        .map(|f| (f.0, f.1))
-        .collect();
+    let linted = rule_files(&run);
     assert_eq!(
         linted,
         [(
