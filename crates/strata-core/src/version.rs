@@ -12,9 +12,12 @@ use std::fmt;
 /// (`1` and `001`) are the same version.
 #[derive(Debug, Clone)]
 pub struct Version {
+    /// The text as written; validated by [`Version::parse`], so [`Version::parts`] can split it
+    /// again for each comparison instead of keeping the parts (thousands of versions are built,
+    /// cloned and compared on every run; one allocation each keeps that cheap).
     raw: String,
-    /// Digits of each part with leading zeros stripped ("" for zero).
-    parts: Vec<String>,
+    /// The version has one part (no `.` or `_`): most do, and they compare without splitting.
+    single: bool,
 }
 
 /// A version string that is not a version.
@@ -37,7 +40,6 @@ impl Version {
         if raw.is_empty() {
             return Err(err("it is empty"));
         }
-        let mut parts = Vec::new();
         for part in raw.split(['.', '_']) {
             if part.is_empty() {
                 return Err(err("it has an empty part"));
@@ -45,12 +47,18 @@ impl Version {
             if !part.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(err("only digits separated by `.` or `_` are allowed"));
             }
-            parts.push(part.trim_start_matches('0').to_string());
         }
         Ok(Version {
             raw: raw.to_string(),
-            parts,
+            single: !raw.contains(['.', '_']),
         })
+    }
+
+    /// The digits of each part with leading zeros stripped (`""` for zero).
+    fn parts(&self) -> impl Iterator<Item = &str> + Clone {
+        self.raw
+            .split(['.', '_'])
+            .map(|part| part.trim_start_matches('0'))
     }
 
     /// Builds a version from the digits of a text (diesel's `2017-08-31-230457` is `20170831230457`).
@@ -72,12 +80,12 @@ impl Version {
 
     /// True for the version `0` (and `00`...), which `down --to 0` uses to mean "before everything".
     pub fn is_zero(&self) -> bool {
-        self.parts.iter().all(|p| p.is_empty())
+        self.parts().all(str::is_empty)
     }
 
     /// The number of parts (1 for plain sequence numbers and timestamps).
     pub fn part_count(&self) -> usize {
-        self.parts.len()
+        self.parts().count()
     }
 
     /// Width of the raw text, used to zero-pad the next sequence number like the previous ones.
@@ -87,9 +95,10 @@ impl Version {
 
     /// The numeric value when the version is one part that fits in 128 bits.
     pub fn as_u128(&self) -> Option<u128> {
-        match self.parts.as_slice() {
-            [one] if one.is_empty() => Some(0),
-            [one] => one.parse().ok(),
+        let mut parts = self.parts();
+        match (parts.next(), parts.next()) {
+            (Some(""), None) => Some(0),
+            (Some(one), None) => one.parse().ok(),
             _ => None,
         }
     }
@@ -101,19 +110,38 @@ fn cmp_part(a: &str, b: &str) -> Ordering {
 
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
-        for (a, b) in self.parts.iter().zip(&other.parts) {
-            match cmp_part(a, b) {
-                Ordering::Equal => continue,
-                o => return o,
-            }
+        if self.single && other.single {
+            return cmp_part(
+                self.raw.trim_start_matches('0'),
+                other.raw.trim_start_matches('0'),
+            );
         }
-        // A trailing zero part does not make a version larger: `1` == `1.0`.
-        let rest = |v: &Version, n: usize| v.parts[n..].iter().all(|p| p.is_empty());
-        let n = self.parts.len().min(other.parts.len());
-        match (rest(self, n), rest(other, n)) {
-            (true, true) => Ordering::Equal,
-            (true, false) => Ordering::Less,
-            (false, _) => Ordering::Greater,
+        let (mut a, mut b) = (self.parts(), other.parts());
+        loop {
+            match (a.next(), b.next()) {
+                (Some(x), Some(y)) => match cmp_part(x, y) {
+                    Ordering::Equal => continue,
+                    o => return o,
+                },
+                // A trailing zero part does not make a version larger: `1` == `1.0`.
+                (Some(x), None) => {
+                    let zero = x.is_empty() && a.all(str::is_empty);
+                    return if zero {
+                        Ordering::Equal
+                    } else {
+                        Ordering::Greater
+                    };
+                }
+                (None, Some(y)) => {
+                    let zero = y.is_empty() && b.all(str::is_empty);
+                    return if zero {
+                        Ordering::Equal
+                    } else {
+                        Ordering::Less
+                    };
+                }
+                (None, None) => return Ordering::Equal,
+            }
         }
     }
 }
@@ -173,6 +201,21 @@ mod tests {
         assert!(v("10.1") < v("11"));
         assert_eq!(v("1.0"), v("1"));
         assert_eq!(v("1_1"), v("1.1"));
+    }
+
+    #[test]
+    fn one_part_and_several_parts_compare_alike() {
+        assert_eq!(v("1"), v("1.0"));
+        assert_eq!(v("1.0.0"), v("001"));
+        assert!(v("2") > v("1.9"));
+        assert!(v("1.0.1") > v("1"));
+        assert!(v("0") < v("0.1"));
+        assert_eq!(v("0"), v("0_0"));
+        assert!(v("007") < v("10"));
+        assert_eq!(v("1").part_count(), 1);
+        assert_eq!(v("1_2.3").part_count(), 3);
+        assert_eq!(v("1.2").as_u128(), None);
+        assert_eq!(v("000").as_u128(), Some(0));
     }
 
     #[test]
