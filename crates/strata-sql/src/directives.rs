@@ -83,6 +83,10 @@ pub struct DirectiveError {
 /// marker or timeout directive, a timeout directive without a valid duration, `-- migrate:down` before (or without) `-- migrate:up`, and a statement before
 /// `-- migrate:up`.
 pub fn parse_directives(sql: &str) -> Result<Directives, DirectiveError> {
+    // Most files hold no directive: skip lexing them (a no-op `up` parses every file).
+    if !may_hold_directive(sql) {
+        return Ok(Directives::default());
+    }
     let mut scan = Scan {
         sql,
         tracker: Tracker::new(sql),
@@ -362,6 +366,21 @@ fn parse_duration(text: &str) -> Option<Duration> {
     (seconds <= 86_400.0 && whole_ms).then(|| Duration::from_secs_f64(seconds))
 }
 
+/// Whether `sql` has a `--` followed, after blanks on its line, by a word a directive starts
+/// with. Without one there is no directive, whatever the quoting; with one, the lexer decides.
+fn may_hold_directive(sql: &str) -> bool {
+    let mut rest = sql;
+    while let Some(at) = rest.find("--") {
+        rest = &rest[at + 2..];
+        let text = rest.trim_start_matches(|c: char| c.is_whitespace() && c != '\n');
+        let starts = |word: &str| strip_prefix_ignore_case(text, word).is_some();
+        if starts("strata:") || starts("migrate:") || starts("no-transaction") {
+            return true;
+        }
+    }
+    false
+}
+
 /// True when only spaces and tabs precede `offset` on its line.
 fn standalone(sql: &str, offset: usize) -> bool {
     let before = &sql[..offset];
@@ -380,6 +399,30 @@ fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_pre_check_lets_every_directive_through_and_skips_plain_files() {
+        // Each of these holds a directive: the pre-check must not skip any of them.
+        for sql in [
+            "--strata:no-transaction\nSELECT 1;",
+            "-- \t STRATA:VERIFY\nSELECT 1;",
+            "SELECT 1;\n  --  migrate:up\n",
+            "-- no-transaction\nSELECT 1;",
+            "SELECT 1; ---- strata:no-transaction\n",
+        ] {
+            assert!(may_hold_directive(sql), "{sql:?}");
+        }
+        // Comments and strings that hold no directive word: nothing to lex.
+        for sql in [
+            "-- migration 12: the t12 table\nCREATE TABLE t12 (id int);\n",
+            "SELECT '--' || 'x';\n",
+            "-- strata\n-- migrate\n-- no transaction here\n",
+            "--\nstrata:no-transaction\n",
+        ] {
+            assert!(!may_hold_directive(sql), "{sql:?}");
+            assert_eq!(parse(sql), Directives::default(), "{sql:?}");
+        }
+    }
 
     fn parse(sql: &str) -> Directives {
         parse_directives(sql).unwrap()
