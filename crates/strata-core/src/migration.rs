@@ -208,16 +208,31 @@ pub struct Migration {
 impl Migration {
     /// A versioned migration; the checksum is computed from `up`.
     pub fn versioned(version: Version, name: impl Into<String>, up: Script) -> Migration {
-        Migration::build(Some(version), name.into(), MigrationKind::Versioned, up)
+        Migration::build(Some(version), name.into(), up)
     }
 
     /// A repeatable migration; the checksum is computed from `up`.
     pub fn repeatable(name: impl Into<String>, up: Script) -> Migration {
-        Migration::build(None, name.into(), MigrationKind::Repeatable, up)
+        Migration::build(None, name.into(), up)
     }
 
-    fn build(version: Option<Version>, name: String, kind: MigrationKind, up: Script) -> Migration {
+    fn build(version: Option<Version>, name: String, up: Script) -> Migration {
         let checksum = Checksum::of(&up.sql);
+        Migration::with_checksum(version, name, up, checksum)
+    }
+
+    /// A migration whose up script's checksum is already known (`Checksum::of(&up.sql)`):
+    /// versioned with a version, repeatable without.
+    pub(crate) fn with_checksum(
+        version: Option<Version>,
+        name: String,
+        up: Script,
+        checksum: Checksum,
+    ) -> Migration {
+        let kind = match version {
+            Some(_) => MigrationKind::Versioned,
+            None => MigrationKind::Repeatable,
+        };
         let origin = match &up.path {
             Some(p) => Origin::Files {
                 up: p.clone(),

@@ -18,6 +18,8 @@ use crate::args::{Cli, Command, Format};
 use crate::config::Config;
 use anyhow::{Context, Result};
 use std::io::Write;
+use std::path::Path;
+use strata::source::Layout;
 use strata::{Driver, Event, ExecutorOptions, Migration, Version};
 
 /// Runs the command and returns the exit code.
@@ -113,6 +115,15 @@ fn load(config: &Config) -> Result<Vec<Migration>> {
     Ok(strata::source::load_dir(&config.dir, config.layout)?)
 }
 
+/// Reads the migrations directory on a blocking thread, from async code.
+async fn load_blocking(config: &Config) -> Result<Vec<Migration>> {
+    let (dir, layout) = (config.dir.clone(), config.layout);
+    match tokio::task::spawn_blocking(move || strata::source::load_dir(&dir, layout)).await {
+        Ok(migrations) => Ok(migrations?),
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    }
+}
+
 /// Reads the migrations directory and opens the database at the same time: the files are read
 /// on a thread of their own while the connection is set up (network round trips, the server
 /// starting a backend, TLS), so a run waits for the slower of the two instead of both. A
@@ -123,8 +134,17 @@ async fn load_and_connect(
     config: &Config,
     locking: bool,
 ) -> Result<(Vec<Migration>, Box<dyn Driver>)> {
+    load_with_and_connect(config, locking, strata::source::load_dir).await
+}
+
+/// [`load_and_connect`] with another way to load the files ([`strata::source::load_ups`]).
+async fn load_with_and_connect(
+    config: &Config,
+    locking: bool,
+    load: fn(&Path, Layout) -> std::result::Result<Vec<Migration>, strata::SourceError>,
+) -> Result<(Vec<Migration>, Box<dyn Driver>)> {
     let (dir, layout) = (config.dir.clone(), config.layout);
-    let mut loading = tokio::task::spawn_blocking(move || strata::source::load_dir(&dir, layout));
+    let mut loading = tokio::task::spawn_blocking(move || load(&dir, layout));
     // Every command that loads the files reads the history before anything else.
     let options = connect_options(config)
         .lock_early(locking)

@@ -1,6 +1,6 @@
 //! `strata up`.
 
-use super::{load_and_connect, options, progress};
+use super::{load_and_connect, load_blocking, load_with_and_connect, options, progress};
 use crate::config::Config;
 use anyhow::Result;
 use strata::{Executor, Policy, Target};
@@ -32,7 +32,9 @@ pub async fn run(
 
 /// `up` itself. Most runs find nothing to do: the first dry run (on the history as committed,
 /// without the lock, nor its connection on PostgreSQL) shows it, and is then the whole run
-/// (`run_after`). Otherwise the pending migrations are linted and the run goes on as usual.
+/// (`run_after`). That dry run needs only the up scripts, so only those are read at first
+/// (`load_ups`); when there is something to do, the whole directory is read, the pending
+/// migrations are linted, and the run goes on as usual (it plans again under the lock).
 async fn apply(
     config: &Config,
     target: Target,
@@ -40,11 +42,16 @@ async fn apply(
     allow_unsafe: bool,
     verify: bool,
 ) -> Result<i32> {
-    let (migrations, mut driver) = load_and_connect(config, false).await?;
+    let (ups, mut driver) = load_with_and_connect(config, false, strata::source::load_ups).await?;
     let dry = Executor::new(driver.as_mut(), options(config))
-        .dry_run(&migrations, &target, &policy)
+        .dry_run(&ups, &target, &policy)
         .await;
     let nothing = dry.error.is_none() && dry.plan.as_ref().is_some_and(|p| p.steps.is_empty());
+    let migrations = if nothing {
+        ups
+    } else {
+        load_blocking(config).await?
+    };
     if !nothing && !allow_unsafe {
         super::lint::preflight(config, &migrations, driver.as_mut(), &target, &policy).await?;
     }

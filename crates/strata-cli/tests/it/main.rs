@@ -86,6 +86,7 @@ macro_rules! conformance {
                     duplicate_versions,
                     down_without_up,
                     invalid_utf8,
+                    broken_down_file,
                     empty_up,
                     unknown_directive,
                     unterminated_quote,

@@ -137,7 +137,7 @@ pub(crate) fn classify(relative: &str, layout: Layout) -> Result<Option<FileName
         return Ok(None);
     }
     let file = parts.last().copied().unwrap_or_default();
-    let is_sql = file.to_ascii_lowercase().ends_with(".sql");
+    let is_sql = super::read::is_sql(file);
     let found = match parts.as_slice() {
         [file] => match_root(file),
         [dir, file] => match_diesel(dir, file),

@@ -100,7 +100,7 @@ impl Shape {
 /// would ignore them; hidden files and directories are skipped. Entries come sorted by
 /// [`Entry::relative`]. A missing directory is an [`Io`](crate::SourceErrorKind::Io) error.
 pub fn read_dir(dir: &Path) -> Result<Vec<Entry>, SourceError> {
-    read::read_dir(dir)
+    read::read_dir(dir, |_| false)
 }
 
 /// Parses entries into migrations: versioned ones sorted by version, then repeatables by name.
@@ -108,12 +108,25 @@ pub fn read_dir(dir: &Path) -> Result<Vec<Entry>, SourceError> {
 /// Pure: entries may come from [`read_dir`] or be compiled into a binary. With
 /// [`Layout::Auto`] each file's layout is recognised from its name.
 pub fn parse_entries(entries: &[Entry], layout: Layout) -> Result<Vec<Migration>, SourceError> {
-    parse::parse_entries(entries, layout)
+    parse::parse_entries(entries, layout, parse::Scope::All)
 }
 
 /// Reads and parses a directory.
 pub fn load_dir(dir: &Path, layout: Layout) -> Result<Vec<Migration>, SourceError> {
     parse_entries(&read_dir(dir)?, layout)
+}
+
+/// Reads and parses a directory's up scripts only, to find out quickly whether anything is
+/// pending (a no-op `up` with thousands of migrations spends most of its time reading files).
+///
+/// Like [`load_dir`], except that down, undo and verify *files* are matched to their migrations
+/// by name but not read: their migrations have no [`down`](Migration::down) or
+/// [`verify`](Migration::verify) from those files (sections of single-file migrations are
+/// read). Every check that needs only names still holds (orphans, duplicates, layout); problems
+/// inside those files' contents are not found. Load with [`load_dir`] before running anything.
+pub fn load_ups(dir: &Path, layout: Layout) -> Result<Vec<Migration>, SourceError> {
+    let entries = read::read_dir(dir, |relative| parse::companion_script(relative, layout))?;
+    parse::parse_entries(&entries, layout, parse::Scope::Ups)
 }
 
 /// Reads and parses a directory, leaving out the files that have a problem instead of failing:

@@ -10,7 +10,7 @@ use super::par::parallel_map;
 use super::read::decode;
 use super::sections::{split_parts, Part, Parts};
 use super::{Entry, Layout};
-use crate::{Migration, Script, SourceError, SourceErrorKind, TransactionMode, Version};
+use crate::{Checksum, Migration, Script, SourceError, SourceErrorKind, TransactionMode, Version};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -19,6 +19,8 @@ struct Slot<'a> {
     file: FileName,
     entry: &'a Entry,
     up: Script,
+    /// The up script's checksum, computed with the rest of the file's own work.
+    checksum: Checksum,
     down: Option<Script>,
     /// The file the down came from, when it is a separate file.
     down_entry: Option<&'a Entry>,
@@ -44,6 +46,9 @@ struct Companion<'a> {
 enum CompanionKind {
     Down(Script),
     Verify(Script),
+    /// A down, undo or verify file matched by name only: its contents were not read
+    /// ([`Scope::Ups`]).
+    Unread,
     /// Diesel `metadata.toml`: whether the scripts run in a transaction.
     Metadata {
         run_in_transaction: bool,
@@ -60,11 +65,34 @@ enum Parsed<'a> {
     Companion(Box<Companion<'a>>),
 }
 
+/// Which files' contents a parse reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    /// Every file.
+    All,
+    /// Up scripts and diesel metadata; down, undo and verify files are matched by name only.
+    Ups,
+}
+
+/// Whether a file is one that [`Scope::Ups`] leaves unread: a down, undo or verify file (by
+/// its name, under `layout`).
+pub(crate) fn companion_script(relative: &str, layout: Layout) -> bool {
+    matches!(classify(relative, layout), Ok(Some(f)) if holds_companion_script(f.role))
+}
+
+fn holds_companion_script(role: Role) -> bool {
+    matches!(
+        role,
+        Role::PairDown | Role::DieselDown | Role::FlywayUndo | Role::Verify
+    )
+}
+
 pub(crate) fn parse_entries(
     entries: &[Entry],
     layout: Layout,
+    scope: Scope,
 ) -> Result<Vec<Migration>, SourceError> {
-    parse(entries, layout, None)
+    parse(entries, layout, scope, None)
 }
 
 /// Like [`parse_entries`], but a problem with one file leaves that file out instead of failing:
@@ -74,7 +102,7 @@ pub(crate) fn parse_entries_lenient(
     layout: Layout,
 ) -> (Vec<Migration>, Vec<SourceError>) {
     let mut problems = Vec::new();
-    let migrations = parse(entries, layout, Some(&mut problems)).unwrap_or_default();
+    let migrations = parse(entries, layout, Scope::All, Some(&mut problems)).unwrap_or_default();
     (migrations, problems)
 }
 
@@ -83,6 +111,7 @@ pub(crate) fn parse_entries_lenient(
 fn parse(
     entries: &[Entry],
     layout: Layout,
+    scope: Scope,
     mut lenient: Option<&mut Vec<SourceError>>,
 ) -> Result<Vec<Migration>, SourceError> {
     let mut report = |e: SourceError| match lenient.as_deref_mut() {
@@ -98,13 +127,14 @@ fn parse(
     // Each entry on its own (name, UTF-8, directives, empty up): independent of the others, so
     // large directories do this on several threads. The results are then taken in path order,
     // so the first problem in path order is still the one reported.
-    let parsed = parallel_map(sorted.clone(), |entry| parse_one(entry, layout));
+    let parsed = parallel_map(sorted.clone(), |entry| parse_one(entry, layout, scope));
 
     // Keyed by version and its text: diesel keeps versions as text, so there `0` and `00` are
     // two migrations (ordered by value, then text); everywhere else they are one version, and
     // two files with it are refused.
-    let mut versioned: BTreeMap<(Version, String), Slot> = BTreeMap::new();
-    let mut repeatable: BTreeMap<String, Slot> = BTreeMap::new();
+    // Slots are boxed: they are large, and a map moves its values as it grows.
+    let mut versioned: BTreeMap<(Version, String), Box<Slot>> = BTreeMap::new();
+    let mut repeatable: BTreeMap<String, Box<Slot>> = BTreeMap::new();
     let mut companions = Vec::new();
     // Up files left out because of a problem (lenient only): their companions go with them.
     let mut broken: Vec<FileName> = Vec::new();
@@ -125,7 +155,7 @@ fn parse(
                 companions.push(*c);
                 continue;
             }
-            Parsed::Up(slot) => *slot,
+            Parsed::Up(slot) => slot,
         };
         let existing = match &slot.file.version {
             Some(v) => same_value(&versioned, v).find(|(text, other)| {
@@ -133,7 +163,7 @@ fn parse(
                     slot.file.role == Role::DieselUp && other.file.role == Role::DieselUp;
                 *text == v.as_str() || !both_diesel
             }),
-            None => repeatable.get(&slot.file.name).map(|s| ("", s)),
+            None => repeatable.get(&slot.file.name).map(|s| ("", &**s)),
         };
         if let Some((_, existing)) = existing {
             report(duplicate(existing, &slot))?;
@@ -159,15 +189,15 @@ fn parse(
     }
 
     // Building checksums every migration's up script: also independent.
-    let slots: Vec<Slot> = versioned
+    let slots: Vec<Box<Slot>> = versioned
         .into_values()
         .chain(repeatable.into_values())
         .collect();
-    Ok(parallel_map(slots, build))
+    Ok(slots.into_iter().map(build).collect())
 }
 
 /// Classifies, decodes and splits one entry.
-fn parse_one(entry: &Entry, layout: Layout) -> Result<Parsed<'_>, SourceError> {
+fn parse_one(entry: &Entry, layout: Layout, scope: Scope) -> Result<Parsed<'_>, SourceError> {
     let file = classify(&entry.relative, layout).map_err(|u| {
         SourceError::new(
             SourceErrorKind::UnrecognizedFile,
@@ -179,6 +209,13 @@ fn parse_one(entry: &Entry, layout: Layout) -> Result<Parsed<'_>, SourceError> {
     let Some(file) = file else {
         return Ok(Parsed::Skip);
     };
+    if scope == Scope::Ups && holds_companion_script(file.role) {
+        return Ok(Parsed::Companion(Box::new(Companion {
+            file,
+            entry,
+            kind: CompanionKind::Unread,
+        })));
+    }
     if file.role == Role::DieselMetadata {
         let run_in_transaction = read_metadata(entry)?;
         return Ok(Parsed::Companion(Box::new(Companion {
@@ -244,6 +281,7 @@ fn up_slot<'a>(
     Ok(Slot {
         file,
         entry,
+        checksum: Checksum::of(&up.sql),
         up,
         down,
         down_entry: None,
@@ -332,19 +370,19 @@ fn script(entry: &Entry, text: &str, part: &Part) -> Script {
 
 /// The migrations whose version has the value of `v` (however it is written), with its text.
 fn same_value<'m, 'a>(
-    versioned: &'m BTreeMap<(Version, String), Slot<'a>>,
+    versioned: &'m BTreeMap<(Version, String), Box<Slot<'a>>>,
     v: &'m Version,
 ) -> impl Iterator<Item = (&'m str, &'m Slot<'a>)> {
     versioned
         .range((v.clone(), String::new())..)
         .take_while(move |((other, _), _)| other == v)
-        .map(|((_, text), slot)| (text.as_str(), slot))
+        .map(|((_, text), slot)| (text.as_str(), &**slot))
 }
 
 /// Attaches a down, verify or metadata file to its migration: the one whose version is written
 /// the same way, else one with the same version value (`1_a.down.sql` belongs to `01_a.up.sql`).
 fn attach<'a>(
-    versioned: &mut BTreeMap<(Version, String), Slot<'a>>,
+    versioned: &mut BTreeMap<(Version, String), Box<Slot<'a>>>,
     c: Companion<'a>,
 ) -> Result<(), SourceError> {
     let version = c.file.version.clone().expect("companions have versions");
@@ -362,15 +400,26 @@ fn attach<'a>(
         let other = same_value(versioned, &version).next().map(|(_, s)| s.entry);
         return Err(orphan(&c, other));
     };
-    match c.kind {
-        CompanionKind::Down(down) => {
+    // An unread file is checked like a read one, and attaches no script.
+    let (kind, script) = match c.kind {
+        CompanionKind::Down(s) => (Attached::Down, Some(s)),
+        CompanionKind::Verify(s) => (Attached::Verify, Some(s)),
+        CompanionKind::Unread if c.file.role == Role::Verify => (Attached::Verify, None),
+        CompanionKind::Unread => (Attached::Down, None),
+        CompanionKind::Metadata { run_in_transaction } => {
+            slot.metadata_no_transaction = !run_in_transaction;
+            return Ok(());
+        }
+    };
+    match kind {
+        Attached::Down => {
             if let Some(first) = slot.down_entry {
                 return Err(duplicate_file(first, c.entry, &c.file));
             }
-            slot.down = Some(down);
+            slot.down = script;
             slot.down_entry = Some(c.entry);
         }
-        CompanionKind::Verify(verify) => {
+        Attached::Verify => {
             match slot.verify_from {
                 Some(VerifyFrom::File(first)) => {
                     return Err(duplicate_file(first, c.entry, &c.file))
@@ -389,14 +438,17 @@ fn attach<'a>(
                 }
                 None => {}
             }
-            slot.verify = Some(verify);
+            slot.verify = script;
             slot.verify_from = Some(VerifyFrom::File(c.entry));
-        }
-        CompanionKind::Metadata { run_in_transaction } => {
-            slot.metadata_no_transaction = !run_in_transaction;
         }
     }
     Ok(())
+}
+
+/// What a down, undo or verify file is attached as.
+enum Attached {
+    Down,
+    Verify,
 }
 
 /// Whether a companion file belongs to the migration holding `up`.
@@ -507,26 +559,25 @@ fn duplicate_file(first: &Entry, second: &Entry, file: &FileName) -> SourceError
     .help("keep one of them")
 }
 
-fn build(slot: Slot) -> Migration {
+fn build(slot: Box<Slot>) -> Migration {
     let Slot {
         file,
         mut up,
+        checksum,
         mut down,
         verify,
         metadata_no_transaction,
         ..
-    } = slot;
+    } = *slot;
     if metadata_no_transaction {
         up.transaction = TransactionMode::None;
         if let Some(down) = &mut down {
             down.transaction = TransactionMode::None;
         }
     }
-    let m = match file.version {
-        Some(v) => Migration::versioned(v, file.name, up),
-        None => Migration::repeatable(file.name, up),
-    };
-    m.with_down(down).with_verify(verify)
+    Migration::with_checksum(file.version, file.name, up, checksum)
+        .with_down(down)
+        .with_verify(verify)
 }
 
 /// Reads a diesel `metadata.toml`: only `run_in_transaction` matters (other keys are diesel's).

@@ -11,7 +11,12 @@ use std::path::{Path, PathBuf};
 /// The files of a diesel migration directory that are read.
 const DIESEL_FILES: [&str; 3] = ["up.sql", "down.sql", "metadata.toml"];
 
-pub(crate) fn read_dir(dir: &Path) -> Result<Vec<Entry>, SourceError> {
+/// Lists `dir` and reads its files, except those `skip` names (by relative path): they are
+/// listed with no bytes.
+pub(crate) fn read_dir(
+    dir: &Path,
+    skip: impl Fn(&str) -> bool + Sync,
+) -> Result<Vec<Entry>, SourceError> {
     let meta = match fs::metadata(dir) {
         Ok(meta) => meta,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -51,7 +56,7 @@ pub(crate) fn read_dir(dir: &Path) -> Result<Vec<Entry>, SourceError> {
                 Err(_) => continue,
             },
         };
-        if kind.is_file() && name.to_ascii_lowercase().ends_with(".sql") {
+        if kind.is_file() && is_sql(&name) {
             files.push((name, path));
         } else if kind.is_dir() && name.starts_with(|c: char| c.is_ascii_digit()) {
             for file in DIESEL_FILES {
@@ -63,29 +68,50 @@ pub(crate) fn read_dir(dir: &Path) -> Result<Vec<Entry>, SourceError> {
         }
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    read_files(files)
+    read_files(files, skip)
 }
 
 /// Reads files into entries, in the order given; the first file (in that order) that cannot be
 /// read is the error. Large directories are read on several threads: with thousands of
 /// migrations, the `open`/`read`/`close` per file are most of the cost of a no-op `status` or
 /// `up`.
-fn read_files(files: Vec<(String, PathBuf)>) -> Result<Vec<Entry>, SourceError> {
+fn read_files(
+    files: Vec<(String, PathBuf)>,
+    skip: impl Fn(&str) -> bool + Sync,
+) -> Result<Vec<Entry>, SourceError> {
     let total = files.len();
     let mut entries = Vec::with_capacity(total);
-    for run in parallel_runs(files, read_run) {
+    for run in parallel_runs(files, |run| read_run(run, &skip)) {
         entries.extend(run?);
     }
     Ok(entries)
 }
 
 /// Reads files one after the other, through one buffer, stopping at the first error.
-fn read_run(files: Vec<(String, PathBuf)>) -> Result<Vec<Entry>, SourceError> {
+fn read_run(
+    files: Vec<(String, PathBuf)>,
+    skip: &impl Fn(&str) -> bool,
+) -> Result<Vec<Entry>, SourceError> {
     let mut buf = vec![0; READ_BUFFER];
     files
         .into_iter()
-        .map(|(relative, path)| read_file(relative, path, &mut buf))
+        .map(|(relative, path)| {
+            if skip(&relative) {
+                return Ok(Entry {
+                    display: path,
+                    relative,
+                    bytes: Vec::new(),
+                });
+            }
+            read_file(relative, path, &mut buf)
+        })
         .collect()
+}
+
+/// Whether a file name ends in `.sql`, in any case.
+pub(crate) fn is_sql(name: &str) -> bool {
+    let n = name.len();
+    n >= 4 && name.is_char_boundary(n - 4) && name[n - 4..].eq_ignore_ascii_case(".sql")
 }
 
 /// The names and paths of a directory's children. A name that is not UTF-8 is an error when it
@@ -101,7 +127,7 @@ fn list(dir: &Path) -> Result<Vec<(String, PathBuf, Option<fs::FileType>)>, Sour
         match child.file_name().into_string() {
             Ok(name) => children.push((name, path, child.file_type().ok())),
             Err(raw) => {
-                if raw.to_string_lossy().to_ascii_lowercase().ends_with(".sql") {
+                if is_sql(&raw.to_string_lossy()) {
                     return Err(SourceError::new(
                         SourceErrorKind::UnrecognizedFile,
                         vec![path],

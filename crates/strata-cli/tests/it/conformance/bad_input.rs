@@ -91,6 +91,29 @@ pub fn invalid_utf8(db: &TestDb) {
     );
 }
 
+/// A down file that cannot be read stops every run that has work to do, before anything is
+/// applied. A no-op `up` reads only the up scripts (the down files are matched by name), so it
+/// still says the database is up to date; `down`, `status` and `validate` read them all.
+pub fn broken_down_file(db: &TestDb) {
+    applied_one(db);
+    write(db, "0001_a.down.sql", b"DROP TABLE a;\n-- \xff\n");
+    let needles = ["migrations/0001_a.down.sql:2:4: the file is not valid UTF-8"];
+    unchanged(db, || {
+        strata(db, &["up"]).ok().says(&["up to date"]);
+        strata(db, &["down"]).code(2).says(&needles);
+        strata(db, &["validate"]).code(1).says(&needles);
+    });
+    table_pair(db, "0002_b", "b");
+    unchanged(db, || {
+        strata(db, &["up"]).code(2).says(&needles);
+        strata(db, &["up", "--dry-run"]).code(2).says(&needles);
+    });
+    // Fixed, the same run applies the pending migration.
+    write(db, "0001_a.down.sql", "DROP TABLE a;\n");
+    strata(db, &["up"]).ok();
+    assert_eq!(versions(db), applied(&["0001", "0002"]));
+}
+
 /// An up script still holding the template `strata new` wrote is refused; one without
 /// statements otherwise is a valid migration that runs nothing.
 pub fn empty_up(db: &TestDb) {

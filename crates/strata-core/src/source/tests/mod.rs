@@ -4,6 +4,7 @@
 mod create;
 mod errors;
 mod layouts;
+mod ups;
 
 use super::{load_dir, Layout};
 use crate::{Migration, SourceError, SourceErrorKind};
