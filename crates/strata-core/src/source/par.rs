@@ -35,18 +35,23 @@ pub(crate) fn parallel_runs<T: Send, R: Send>(
     }
     runs.push(rest);
     let run = &run;
+    // The calling thread does the last run itself: one thread fewer to start and stop.
+    let last = runs.pop().expect("at least one run");
     std::thread::scope(|scope| {
         let workers: Vec<_> = runs
             .into_iter()
             .map(|items| scope.spawn(move || run(items)))
             .collect();
-        workers
+        let last = run(last);
+        let mut results: Vec<R> = workers
             .into_iter()
             .map(|worker| match worker.join() {
                 Ok(result) => result,
                 Err(panic) => std::panic::resume_unwind(panic),
             })
-            .collect()
+            .collect();
+        results.push(last);
+        results
     })
 }
 
