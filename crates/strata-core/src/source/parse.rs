@@ -133,7 +133,7 @@ fn parse(
     // two migrations (ordered by value, then text); everywhere else they are one version, and
     // two files with it are refused.
     // Slots are boxed: they are large, and a map moves its values as it grows.
-    let mut versioned: BTreeMap<(Version, String), Box<Slot>> = BTreeMap::new();
+    let mut versioned: Versioned = BTreeMap::new();
     let mut repeatable: BTreeMap<String, Box<Slot>> = BTreeMap::new();
     let mut companions = Vec::new();
     // Up files left out because of a problem (lenient only): their companions go with them.
@@ -172,11 +172,14 @@ fn parse(
         }
         match slot.file.version.clone() {
             Some(v) => {
-                let text = v.as_str().to_string();
-                versioned.insert((v, text), slot)
+                let same = versioned.entry(v).or_default();
+                let at = same.partition_point(|other| text(other) < text(&slot));
+                same.insert(at, slot);
             }
-            None => repeatable.insert(slot.file.name.clone(), slot),
-        };
+            None => {
+                repeatable.insert(slot.file.name.clone(), slot);
+            }
+        }
     }
 
     for c in companions {
@@ -191,6 +194,7 @@ fn parse(
     // Building checksums every migration's up script: also independent.
     let slots: Vec<Box<Slot>> = versioned
         .into_values()
+        .flatten()
         .chain(repeatable.into_values())
         .collect();
     Ok(slots.into_iter().map(build).collect())
@@ -368,36 +372,49 @@ fn script(entry: &Entry, text: &str, part: &Part) -> Script {
     )
 }
 
+/// Versioned migrations by version value. Diesel keeps versions as text, so there `0` and `00`
+/// are two migrations sharing a value: they share an entry, in order of their text.
+type Versioned<'a> = BTreeMap<Version, Vec<Box<Slot<'a>>>>;
+
+/// A slot's version as written.
+fn text<'s>(slot: &'s Slot) -> &'s str {
+    slot.file
+        .version
+        .as_ref()
+        .map(Version::as_str)
+        .unwrap_or("")
+}
+
 /// The migrations whose version has the value of `v` (however it is written), with its text.
 fn same_value<'m, 'a>(
-    versioned: &'m BTreeMap<(Version, String), Box<Slot<'a>>>,
-    v: &'m Version,
+    versioned: &'m Versioned<'a>,
+    v: &Version,
 ) -> impl Iterator<Item = (&'m str, &'m Slot<'a>)> {
     versioned
-        .range((v.clone(), String::new())..)
-        .take_while(move |((other, _), _)| other == v)
-        .map(|((_, text), slot)| (text.as_str(), &**slot))
+        .get(v)
+        .into_iter()
+        .flatten()
+        .map(|slot| (text(slot), &**slot))
 }
 
 /// Attaches a down, verify or metadata file to its migration: the one whose version is written
 /// the same way, else one with the same version value (`1_a.down.sql` belongs to `01_a.up.sql`).
-fn attach<'a>(
-    versioned: &mut BTreeMap<(Version, String), Box<Slot<'a>>>,
-    c: Companion<'a>,
-) -> Result<(), SourceError> {
-    let version = c.file.version.clone().expect("companions have versions");
-    let key = {
-        let mut fitting =
-            same_value(versioned, &version).filter(|(_, s)| belongs(&c.file, &s.file));
-        let first = fitting.next().map(|(text, _)| text.to_string());
-        let exact = std::iter::once(first.clone())
-            .chain(fitting.map(|(text, _)| Some(text.to_string())))
-            .flatten()
-            .find(|text| text == version.as_str());
-        exact.or(first).map(|text| (version.clone(), text))
+fn attach<'a>(versioned: &mut Versioned<'a>, c: Companion<'a>) -> Result<(), SourceError> {
+    let version = c.file.version.as_ref().expect("companions have versions");
+    let at = {
+        let mut fitting = same_value(versioned, version)
+            .enumerate()
+            .filter(|(_, (_, s))| belongs(&c.file, &s.file))
+            .map(|(i, (text, _))| (i, text));
+        let first = fitting.next();
+        let exact = first
+            .into_iter()
+            .chain(fitting)
+            .find(|(_, text)| *text == version.as_str());
+        exact.or(first).map(|(i, _)| i)
     };
-    let Some(slot) = key.and_then(|k| versioned.get_mut(&k)) else {
-        let other = same_value(versioned, &version).next().map(|(_, s)| s.entry);
+    let Some(slot) = at.and_then(|i| versioned.get_mut(version)?.get_mut(i)) else {
+        let other = same_value(versioned, version).next().map(|(_, s)| s.entry);
         return Err(orphan(&c, other));
     };
     // An unread file is checked like a read one, and attaches no script.
