@@ -2,7 +2,7 @@
 
 use crate::model::*;
 use crate::object::Object;
-use crate::render::{ident, qname};
+use crate::render::{ident, prefixed_qname, qname};
 
 /// Every object of a schema, comments and grants as objects of their own.
 pub(crate) fn flatten(schema: &Schema) -> Vec<Object> {
@@ -28,7 +28,7 @@ pub(crate) fn flatten_with(schema: &Schema, parts: bool) -> Vec<Object> {
     }
     for t in &schema.enums {
         extras.named(
-            format!("TYPE {}", qname(&t.name)),
+            prefixed_qname("TYPE ", &t.name),
             format!("type {}", t.name),
             &t.comment,
             &t.grants,
@@ -40,7 +40,7 @@ pub(crate) fn flatten_with(schema: &Schema, parts: bool) -> Vec<Object> {
     }
     for t in &schema.composites {
         extras.named(
-            format!("TYPE {}", qname(&t.name)),
+            prefixed_qname("TYPE ", &t.name),
             format!("type {}", t.name),
             &t.comment,
             &t.grants,
@@ -52,7 +52,7 @@ pub(crate) fn flatten_with(schema: &Schema, parts: bool) -> Vec<Object> {
     }
     for d in &schema.domains {
         extras.named(
-            format!("DOMAIN {}", qname(&d.name)),
+            prefixed_qname("DOMAIN ", &d.name),
             format!("domain {}", d.name),
             &d.comment,
             &d.grants,
@@ -98,7 +98,7 @@ pub(crate) fn flatten_with(schema: &Schema, parts: bool) -> Vec<Object> {
     }
     for s in &schema.sequences {
         extras.named(
-            format!("SEQUENCE {}", qname(&s.name)),
+            prefixed_qname("SEQUENCE ", &s.name),
             format!("sequence {}", s.name),
             &s.comment,
             &s.grants,
@@ -131,7 +131,7 @@ pub(crate) fn flatten_with(schema: &Schema, parts: bool) -> Vec<Object> {
         let object = Object::View(v);
         let key = object.key();
         let on = object.describe();
-        let grant_on = format!("TABLE {}", qname(&view_name(&object)));
+        let grant_on = prefixed_qname("TABLE ", &view_name(&object));
         extras.add(&key, &grant_on, &on, &comment, &grants);
         out.push(object);
     }
@@ -200,7 +200,7 @@ fn view_name(o: &Object) -> QualifiedName {
 
 fn flatten_table(t: &Table, parts: bool, out: &mut Vec<Object>, extras: &mut Extras) {
     extras.named(
-        format!("TABLE {}", qname(&t.name)),
+        prefixed_qname("TABLE ", &t.name),
         format!("table {}", t.name),
         &t.comment,
         &t.grants,

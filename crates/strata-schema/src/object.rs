@@ -8,7 +8,7 @@
 //! its dependencies are named.
 
 use crate::model::*;
-use crate::render::{ident, qname};
+use crate::render::{ident, prefixed_qname, qname};
 use serde::Serialize;
 
 /// What an object needs to exist before it.
@@ -262,37 +262,33 @@ impl Object {
         match self {
             Object::Schema(s) => format!("SCHEMA {}", ident(&s.name)),
             Object::Extension(e) => format!("EXTENSION {}", ident(&e.name)),
-            Object::Enum(t) => format!("TYPE {}", qname(&t.name)),
-            Object::Composite(t) => format!("TYPE {}", qname(&t.name)),
-            Object::Domain(d) => format!("DOMAIN {}", qname(&d.name)),
-            Object::Collation(c) => format!("COLLATION {}", qname(&c.name)),
-            Object::TextSearchDictionary(d) => {
-                format!("TEXT SEARCH DICTIONARY {}", qname(&d.name))
-            }
-            Object::TextSearchConfig(c) => {
-                format!("TEXT SEARCH CONFIGURATION {}", qname(&c.name))
-            }
+            Object::Enum(t) => prefixed_qname("TYPE ", &t.name),
+            Object::Composite(t) => prefixed_qname("TYPE ", &t.name),
+            Object::Domain(d) => prefixed_qname("DOMAIN ", &d.name),
+            Object::Collation(c) => prefixed_qname("COLLATION ", &c.name),
+            Object::TextSearchDictionary(d) => prefixed_qname("TEXT SEARCH DICTIONARY ", &d.name),
+            Object::TextSearchConfig(c) => prefixed_qname("TEXT SEARCH CONFIGURATION ", &c.name),
             Object::Aggregate(a) => aggregate_key(a),
-            Object::Sequence(s) => format!("SEQUENCE {}", qname(&s.name)),
+            Object::Sequence(s) => prefixed_qname("SEQUENCE ", &s.name),
             Object::SequenceOwner { sequence, .. } => {
                 format!("SEQUENCE {} OWNED BY", qname(sequence))
             }
             Object::Function(f) => function_key(f),
-            Object::Table(t) => format!("TABLE {}", qname(&t.name)),
+            Object::Table(t) => prefixed_qname("TABLE ", &t.name),
             Object::Column { table, column } => {
                 format!("COLUMN {}.{}", qname(table), ident(&column.name))
             }
             Object::Constraint { table, constraint } => {
                 format!("CONSTRAINT {} ON {}", ident(&constraint.name), qname(table))
             }
-            Object::Index(i) => format!("INDEX {}", qname(&i.name)),
-            Object::View(v) if v.materialized => format!("MATERIALIZED VIEW {}", qname(&v.name)),
-            Object::View(v) => format!("VIEW {}", qname(&v.name)),
+            Object::Index(i) => prefixed_qname("INDEX ", &i.name),
+            Object::View(v) if v.materialized => prefixed_qname("MATERIALIZED VIEW ", &v.name),
+            Object::View(v) => prefixed_qname("VIEW ", &v.name),
             Object::Trigger(t) => format!("TRIGGER {} ON {}", ident(&t.name), qname(&t.table)),
             Object::Rule(r) => format!("RULE {} ON {}", ident(&r.name), qname(&r.table)),
-            Object::RowSecurity { table, .. } => format!("ROW SECURITY ON {}", qname(table)),
+            Object::RowSecurity { table, .. } => prefixed_qname("ROW SECURITY ON ", table),
             Object::Policy(p) => format!("POLICY {} ON {}", ident(&p.name), qname(&p.table)),
-            Object::Comment { target, .. } => format!("COMMENT ON {target}"),
+            Object::Comment { target, .. } => ["COMMENT ON ", target].concat(),
             Object::Grant { target, grant, .. } => format!(
                 "PRIVILEGE ON {target} {} FOR {}",
                 grant.privilege, grant.grantee
@@ -359,15 +355,15 @@ impl Object {
         match self {
             Object::Column { table, .. }
             | Object::Constraint { table, .. }
-            | Object::RowSecurity { table, .. } => Some(format!("TABLE {}", qname(table))),
+            | Object::RowSecurity { table, .. } => Some(prefixed_qname("TABLE ", table)),
             Object::Index(i) => Some(relation_key(&i.table)),
             Object::Trigger(t) => Some(relation_key(&t.table)),
             Object::Rule(r) => Some(relation_key(&r.table)),
-            Object::Policy(p) => Some(format!("TABLE {}", qname(&p.table))),
+            Object::Policy(p) => Some(prefixed_qname("TABLE ", &p.table)),
             Object::Comment { target, .. }
             | Object::Grant { target, .. }
             | Object::Owner { target, .. } => Some(target.clone()),
-            Object::SequenceOwner { sequence, .. } => Some(format!("SEQUENCE {}", qname(sequence))),
+            Object::SequenceOwner { sequence, .. } => Some(prefixed_qname("SEQUENCE ", sequence)),
             _ => None,
         }
     }
@@ -444,7 +440,7 @@ impl Object {
     /// What this object needs to exist first.
     pub(crate) fn dependencies(&self) -> Deps<'_> {
         let schema = |s: &str| format!("SCHEMA {}", ident(s));
-        let table = |t: &QualifiedName| format!("TABLE {}", qname(t));
+        let table = |t: &QualifiedName| prefixed_qname("TABLE ", t);
         let column = |t: &QualifiedName, c: &str| format!("COLUMN {}.{}", qname(t), ident(c));
         let mut d = Deps::default();
         match self {
@@ -496,7 +492,7 @@ impl Object {
                 table: t,
                 column: c,
             } => {
-                d.keys.push(format!("SEQUENCE {}", qname(sequence)));
+                d.keys.push(prefixed_qname("SEQUENCE ", sequence));
                 d.keys.push(table(t));
                 d.keys.push(column(t, c));
             }

@@ -1,6 +1,6 @@
 //! `CREATE` (and the `ALTER ... ADD` for parts of tables) for each kind of object.
 
-use super::{dollar_quote, ident, literal, qname, role};
+use super::{dollar_quote, ident, literal, push_ident, qname, role};
 use crate::model::*;
 use crate::object::Object;
 
@@ -104,7 +104,7 @@ pub(crate) fn create(o: &Object) -> Vec<String> {
         }
         Object::Policy(p) => vec![policy(p)],
         Object::Comment { target, text, .. } => {
-            vec![format!("COMMENT ON {target} IS {}", literal(text))]
+            vec![["COMMENT ON ", target, " IS ", &literal(text)].concat()]
         }
         Object::Grant {
             grant_on, grant, ..
@@ -302,22 +302,22 @@ fn table(t: &Table) -> Vec<String> {
     } else {
         "TABLE"
     };
-    let mut parts: Vec<String> = t
-        .columns
-        .iter()
-        .map(|c| format!("    {}", column(c)))
-        .collect();
-    parts.extend(
-        t.constraints
-            .iter()
-            .filter(|c| !c.is_deferred_to_alter())
-            .map(|c| format!("    {}", constraint_def(c))),
-    );
-    let body = if parts.is_empty() {
-        String::new()
-    } else {
-        format!(" (\n{}\n)", parts.join(",\n"))
-    };
+    // ` (\n    part,\n    part\n)`, or nothing without parts.
+    let mut body = String::new();
+    let mut separator = " (\n    ";
+    for c in &t.columns {
+        body.push_str(separator);
+        push_column(&mut body, c);
+        separator = ",\n    ";
+    }
+    for c in t.constraints.iter().filter(|c| !c.is_deferred_to_alter()) {
+        body.push_str(separator);
+        push_constraint_def(&mut body, c);
+        separator = ",\n    ";
+    }
+    if !body.is_empty() {
+        body.push_str("\n)");
+    }
     let mut s = match &t.partition_of {
         // A partition that has columns of its own was attached after it was created.
         Some(p) if t.columns.is_empty() => format!(
@@ -355,14 +355,27 @@ fn table(t: &Table) -> Vec<String> {
 
 /// A column definition as in `CREATE TABLE`.
 pub(crate) fn column(c: &Column) -> String {
-    let mut s = format!("{} {}", ident(&c.name), c.data_type);
+    let mut s = String::new();
+    push_column(&mut s, c);
+    s
+}
+
+/// Appends [`column`] to `s`.
+fn push_column(s: &mut String, c: &Column) {
+    push_ident(s, &c.name);
+    s.push(' ');
+    s.push_str(&c.data_type);
     if let Some(coll) = &c.collation {
-        s.push_str(&format!(" COLLATE {coll}"));
+        s.push_str(" COLLATE ");
+        s.push_str(coll);
     }
     if let Some(g) = &c.generated {
-        s.push_str(&format!(" GENERATED ALWAYS AS ({g}) STORED"));
+        s.push_str(" GENERATED ALWAYS AS (");
+        s.push_str(g);
+        s.push_str(") STORED");
     } else if let Some(d) = &c.default {
-        s.push_str(&format!(" DEFAULT {d}"));
+        s.push_str(" DEFAULT ");
+        s.push_str(d);
     }
     if let Some(i) = &c.identity {
         s.push_str(&identity(i, &c.data_type));
@@ -370,7 +383,6 @@ pub(crate) fn column(c: &Column) -> String {
     if c.not_null {
         s.push_str(" NOT NULL");
     }
-    s
 }
 
 fn identity(i: &Identity, data_type: &str) -> String {
@@ -449,68 +461,98 @@ impl SequenceOptions {
 }
 
 fn columns(names: &[String]) -> String {
-    names
-        .iter()
-        .map(|n| ident(n))
-        .collect::<Vec<_>>()
-        .join(", ")
+    let mut s = String::new();
+    push_columns(&mut s, names);
+    s
+}
+
+/// Appends the quoted names, separated by `, `, to `s`.
+fn push_columns(s: &mut String, names: &[String]) {
+    for (i, n) in names.iter().enumerate() {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        push_ident(s, n);
+    }
 }
 
 /// `CONSTRAINT "name" ...` as in `CREATE TABLE` (without `NOT VALID`).
 pub(crate) fn constraint_def(c: &Constraint) -> String {
-    let mut s = format!("CONSTRAINT {} ", ident(&c.name));
-    let include = |inc: &[String]| {
-        if inc.is_empty() {
-            String::new()
-        } else {
-            format!(" INCLUDE ({})", columns(inc))
+    let mut s = String::new();
+    push_constraint_def(&mut s, c);
+    s
+}
+
+/// Appends [`constraint_def`] to `s`.
+fn push_constraint_def(s: &mut String, c: &Constraint) {
+    s.push_str("CONSTRAINT ");
+    push_ident(s, &c.name);
+    s.push(' ');
+    let include = |s: &mut String, inc: &[String]| {
+        if !inc.is_empty() {
+            s.push_str(" INCLUDE (");
+            push_columns(s, inc);
+            s.push(')');
         }
     };
     match &c.kind {
         ConstraintKind::PrimaryKey {
             columns: cols,
             include: inc,
-        } => s.push_str(&format!("PRIMARY KEY ({}){}", columns(cols), include(inc))),
+        } => {
+            s.push_str("PRIMARY KEY (");
+            push_columns(s, cols);
+            s.push(')');
+            include(s, inc);
+        }
         ConstraintKind::Unique {
             columns: cols,
             include: inc,
             nulls_not_distinct,
-        } => s.push_str(&format!(
-            "UNIQUE{} ({}){}",
+        } => {
+            s.push_str("UNIQUE");
             if *nulls_not_distinct {
-                " NULLS NOT DISTINCT"
-            } else {
-                ""
-            },
-            columns(cols),
-            include(inc)
-        )),
+                s.push_str(" NULLS NOT DISTINCT");
+            }
+            s.push_str(" (");
+            push_columns(s, cols);
+            s.push(')');
+            include(s, inc);
+        }
         ConstraintKind::Check {
             expression,
             no_inherit,
         } => {
-            s.push_str(&format!("CHECK ({expression})"));
+            s.push_str("CHECK (");
+            s.push_str(expression);
+            s.push(')');
             if *no_inherit {
                 s.push_str(" NO INHERIT");
             }
         }
         // The engine's text already says DEFERRABLE when it is.
-        ConstraintKind::Exclusion { definition } => return s + definition,
+        ConstraintKind::Exclusion { definition } => {
+            s.push_str(definition);
+            return;
+        }
         ConstraintKind::ForeignKey(fk) => {
-            s.push_str(&format!(
-                "FOREIGN KEY ({}) REFERENCES {}({})",
-                columns(&fk.columns),
-                qname(&fk.references),
-                columns(&fk.referenced_columns)
-            ));
+            s.push_str("FOREIGN KEY (");
+            push_columns(s, &fk.columns);
+            s.push_str(") REFERENCES ");
+            s.push_str(&qname(&fk.references));
+            s.push('(');
+            push_columns(s, &fk.referenced_columns);
+            s.push(')');
             if fk.match_full {
                 s.push_str(" MATCH FULL");
             }
             if fk.on_update != FkAction::NoAction {
-                s.push_str(&format!(" ON UPDATE {}", fk.on_update.sql()));
+                s.push_str(" ON UPDATE ");
+                s.push_str(fk.on_update.sql());
             }
             if fk.on_delete != FkAction::NoAction {
-                s.push_str(&format!(" ON DELETE {}", fk.on_delete.sql()));
+                s.push_str(" ON DELETE ");
+                s.push_str(fk.on_delete.sql());
             }
         }
     }
@@ -520,20 +562,32 @@ pub(crate) fn constraint_def(c: &Constraint) -> String {
             s.push_str(" INITIALLY DEFERRED");
         }
     }
-    s
 }
 
 fn index(i: &Index) -> String {
-    let mut s = format!(
-        "CREATE {}INDEX {} ON {} USING {} ({})",
-        if i.unique { "UNIQUE " } else { "" },
-        ident(&i.name.name),
-        qname(&i.table),
-        i.method,
-        i.elements.join(", ")
-    );
+    let mut s = String::with_capacity(128);
+    s.push_str(if i.unique {
+        "CREATE UNIQUE INDEX "
+    } else {
+        "CREATE INDEX "
+    });
+    push_ident(&mut s, &i.name.name);
+    s.push_str(" ON ");
+    s.push_str(&qname(&i.table));
+    s.push_str(" USING ");
+    s.push_str(&i.method);
+    s.push_str(" (");
+    for (k, e) in i.elements.iter().enumerate() {
+        if k > 0 {
+            s.push_str(", ");
+        }
+        s.push_str(e);
+    }
+    s.push(')');
     if !i.include.is_empty() {
-        s.push_str(&format!(" INCLUDE ({})", columns(&i.include)));
+        s.push_str(" INCLUDE (");
+        push_columns(&mut s, &i.include);
+        s.push(')');
     }
     if i.nulls_not_distinct {
         s.push_str(" NULLS NOT DISTINCT");
@@ -542,7 +596,8 @@ fn index(i: &Index) -> String {
         s.push_str(&format!(" WITH ({})", i.options.join(", ")));
     }
     if let Some(p) = &i.predicate {
-        s.push_str(&format!(" WHERE {p}"));
+        s.push_str(" WHERE ");
+        s.push_str(p);
     }
     s
 }

@@ -16,26 +16,48 @@ use crate::QualifiedName;
 /// Quotes an identifier: `"a""b"`.
 pub fn ident(name: &str) -> String {
     let mut out = String::with_capacity(name.len() + 2);
+    push_ident(&mut out, name);
+    out
+}
+
+/// Appends `name` quoted to `out`.
+pub(crate) fn push_ident(out: &mut String, name: &str) {
     out.push('"');
-    for c in name.chars() {
-        if c == '"' {
-            out.push('"');
-        }
-        out.push(c);
+    if name.contains('"') {
+        out.push_str(&name.replace('"', "\"\""));
+    } else {
+        out.push_str(name);
     }
     out.push('"');
-    out
 }
 
 /// A quoted qualified name: `"public"."users"`.
 pub fn qname(name: &QualifiedName) -> String {
-    format!("{}.{}", ident(&name.schema), ident(&name.name))
+    prefixed_qname("", name)
+}
+
+/// `prefix` then [`qname`]: `TABLE "public"."users"`, in one allocation.
+pub(crate) fn prefixed_qname(prefix: &str, name: &QualifiedName) -> String {
+    let mut out = String::with_capacity(prefix.len() + name.schema.len() + name.name.len() + 5);
+    out.push_str(prefix);
+    push_ident(&mut out, &name.schema);
+    out.push('.');
+    push_ident(&mut out, &name.name);
+    out
 }
 
 /// A string literal, for `standard_conforming_strings = on` (the dump header sets it):
 /// quotes doubled, backslashes literal.
 pub fn literal(value: &str) -> String {
-    format!("'{}'", value.replace('\'', "''"))
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('\'');
+    if value.contains('\'') {
+        out.push_str(&value.replace('\'', "''"));
+    } else {
+        out.push_str(value);
+    }
+    out.push('\'');
+    out
 }
 
 /// A dollar-quoted string whose tag does not occur in `body`: `$function$...$function$`, else

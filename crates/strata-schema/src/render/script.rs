@@ -11,7 +11,7 @@ use super::alter::{alter, drop};
 use super::create::create;
 use crate::change::Change;
 use crate::flatten::flatten_with;
-use crate::object::Object;
+use crate::object::{Object, ObjectKind};
 use crate::order::{requirements, topological};
 use crate::{QualifiedName, Schema};
 use std::collections::{HashMap, HashSet};
@@ -84,6 +84,10 @@ pub fn changes_sql(changes: &[Change]) -> Vec<String> {
     plan(drops, creates)
 }
 
+/// From how many objects the statements are built on a second thread (below, starting the
+/// thread costs more than it saves).
+const PARALLEL: usize = 2000;
+
 /// Orders and renders drops `(object, in the last phase, key)` and creates `(object, in-place
 /// alter, key)`.
 fn plan(
@@ -138,10 +142,33 @@ fn plan(
         out.extend(drop(first[i].0));
     }
     let objects: Vec<(&Object, &str)> = kept.iter().map(|c| (c.0, c.2)).collect();
-    for i in ordered(&objects, false) {
+    // The statements that create each object do not depend on the order: with many objects,
+    // they are built on a second thread while this one orders the objects.
+    let created = |objects: &[(&Object, &str)]| -> Vec<Vec<String>> {
+        objects
+            .iter()
+            .zip(&kept)
+            .map(|((o, _), c)| if c.1.is_some() { Vec::new() } else { create(o) })
+            .collect()
+    };
+    let (order, mut texts) = if objects.len() >= PARALLEL {
+        std::thread::scope(|s| {
+            let texts = s.spawn(|| created(&objects));
+            let order = ordered(&objects, false);
+            (
+                order,
+                texts
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            )
+        })
+    } else {
+        (ordered(&objects, false), created(&objects))
+    };
+    for i in order {
         match &kept[i].1 {
             Some(sql) => out.extend(sql.iter().cloned()),
-            None => out.extend(create(objects[i].0)),
+            None => out.append(&mut texts[i]),
         }
     }
     for i in ordered(&last, true) {
@@ -183,16 +210,19 @@ pub fn script_with(header: &str, statements: &[String]) -> String {
 /// building the diff: every object is created, once per key (the last one flattened, as in
 /// the diff), and the parts that `CREATE TABLE` holds are never made objects of their own.
 pub fn dump_sql(schema: &Schema) -> String {
-    let mut objects: Vec<(String, Object)> = flatten_with(schema, false)
-        .into_iter()
-        .map(|o| (o.key(), o))
+    let objects = flatten_with(schema, false);
+    let keys: Vec<String> = objects.iter().map(Object::key).collect();
+    // Positions rather than the objects themselves are sorted (objects are large). For each
+    // key, the last object flattened is kept: sorted by key, the last flattened first.
+    let mut kept: Vec<usize> = (0..objects.len()).collect();
+    kept.sort_unstable_by(|&a, &b| keys[a].cmp(&keys[b]).then(b.cmp(&a)));
+    kept.dedup_by(|a, b| keys[*a] == keys[*b]);
+    let kinds: Vec<ObjectKind> = objects.iter().map(Object::kind).collect();
+    kept.sort_unstable_by(|&a, &b| (kinds[a], &keys[a]).cmp(&(kinds[b], &keys[b])));
+    let creates = kept
+        .iter()
+        .map(|&i| (&objects[i], None, keys[i].as_str()))
         .collect();
-    objects.sort_by(|a, b| a.0.cmp(&b.0));
-    objects.reverse();
-    objects.dedup_by(|a, b| a.0 == b.0);
-    objects.reverse();
-    objects.sort_unstable_by(|a, b| (a.1.kind(), &a.0).cmp(&(b.1.kind(), &b.0)));
-    let creates = objects.iter().map(|(k, o)| (o, None, k.as_str())).collect();
     let mut out = String::from("-- strata schema dump\n");
     let schemas = schema.schemas.iter().map(|s| s.name.as_str());
     out.push_str(&script_with(&header(schemas), &plan(Vec::new(), creates)));
