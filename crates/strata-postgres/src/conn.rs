@@ -61,7 +61,12 @@ impl Connector {
             _ => tokio_postgres::config::SslMode::Require,
         });
         let fail = |e: tokio_postgres::Error| {
-            error::connect(&e, &self.params.display, self.params.config.get_password())
+            error::connect(
+                &e,
+                &self.params.display,
+                self.params.config.get_password(),
+                &self.params.password_from,
+            )
         };
         // The connection object does the I/O; it runs as its own task until the client is
         // dropped (or the server goes away).

@@ -92,6 +92,28 @@ fn is_io(e: &tokio_postgres::Error) -> bool {
     false
 }
 
+/// What to do when the server refused the password (`refused`) or asked for one none was
+/// given: say where the password came from, or why the password file was not read.
+fn password_hint(from: &crate::url::PasswordFrom, refused: bool) -> String {
+    use crate::url::PasswordFrom;
+    let check = "check the user name and the password";
+    match from {
+        PasswordFrom::Url if refused => format!("{check} in the URL"),
+        PasswordFrom::Env if refused => format!("{check} in PGPASSWORD"),
+        PasswordFrom::File(file) if refused => format!(
+            "{check}: the password came from the first matching line of {}",
+            file.display()
+        ),
+        PasswordFrom::None { ignored: Some(file) } => format!(
+            "{} was not read: group or others may read it, and a password file must be private, as libpq requires (`chmod 600 {}`); or give the password in the URL or PGPASSWORD",
+            file.display(),
+            file.display()
+        ),
+        _ if refused => format!("{check} (the URL, PGUSER, PGPASSWORD or ~/.pgpass)"),
+        _ => "the server asks for a password: give it in the URL (postgres://user:password@host/db), in PGPASSWORD, or in a ~/.pgpass line `host:port:database:user:password` (mode 0600)".to_string(),
+    }
+}
+
 /// Converts an error while connecting: always [`DriverErrorKind::Connect`], with the target
 /// (password redacted) and advice for the common causes. Any password text the error might
 /// echo is scrubbed.
@@ -99,17 +121,19 @@ pub(crate) fn connect(
     e: &tokio_postgres::Error,
     target: &str,
     password: Option<&[u8]>,
+    password_from: &crate::url::PasswordFrom,
 ) -> DriverError {
     let mut d = map(e);
     let text = e.to_string();
     let hint = if let Some(db) = e.as_db_error() {
         match db.code().code() {
-            "28P01" | "28000" => {
-                "check the user name and password (the URL, PGUSER/PGPASSWORD)".to_string()
-            }
+            "28P01" | "28000" => password_hint(password_from, true),
             "3D000" => "create the database first, or fix its name in the URL".to_string(),
             _ => d.hint.clone().unwrap_or_default(),
         }
+    } else if text.contains("password missing") {
+        // The server asked for a password and none was given.
+        password_hint(password_from, false)
     } else if text.contains("refused") || text.contains("No such file") || is_io(e) {
         "is the server running and accepting connections there? (locally: `pg_ctlcluster --skip-systemctl-redirect <version> main start`; check host and port)".to_string()
     } else {
@@ -129,4 +153,35 @@ pub(crate) fn connect(
     }
     d.hint = (!hint.is_empty()).then_some(hint);
     d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::url::PasswordFrom;
+    use std::path::PathBuf;
+
+    #[test]
+    fn a_refused_password_is_traced_to_where_it_came_from() {
+        let file = PathBuf::from("home/.pgpass");
+        let hint = |from: PasswordFrom, refused| password_hint(&from, refused);
+        assert!(hint(PasswordFrom::Url, true).ends_with("in the URL"));
+        assert!(hint(PasswordFrom::Env, true).ends_with("in PGPASSWORD"));
+        assert!(hint(PasswordFrom::File(file.clone()), true)
+            .contains("first matching line of home/.pgpass"));
+        let ignored = PasswordFrom::None {
+            ignored: Some(file),
+        };
+        // Refused or asked for, an ignored password file is the likely cause.
+        for refused in [true, false] {
+            let h = hint(ignored.clone(), refused);
+            assert!(h.contains("home/.pgpass was not read"), "{h}");
+            assert!(h.contains("chmod 600 home/.pgpass"), "{h}");
+        }
+        let asked = hint(PasswordFrom::None { ignored: None }, false);
+        assert!(
+            asked.starts_with("the server asks for a password"),
+            "{asked}"
+        );
+    }
 }

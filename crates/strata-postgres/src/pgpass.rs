@@ -11,12 +11,30 @@
 use std::path::{Path, PathBuf};
 use tokio_postgres::config::Host;
 
+/// What the password file gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Found {
+    /// The password of the first matching line, and the file.
+    Password(String, PathBuf),
+    /// No file, or no line for this connection.
+    Nothing,
+    /// The file exists but was left unread: group or others may read or write it.
+    Ignored(PathBuf),
+}
+
 /// The password for a connection from the password file, if it has a line for it.
-pub(crate) fn find(config: &tokio_postgres::Config, env: super::url::Env<'_>) -> Option<String> {
-    let path = env("PGPASSFILE")
+pub(crate) fn find(config: &tokio_postgres::Config, env: super::url::Env<'_>) -> Found {
+    let Some(path) = env("PGPASSFILE")
         .map(PathBuf::from)
-        .or_else(|| env("HOME").map(|h| Path::new(&h).join(".pgpass")))?;
-    let text = read(&path)?;
+        .or_else(|| env("HOME").map(|h| Path::new(&h).join(".pgpass")))
+    else {
+        return Found::Nothing;
+    };
+    let text = match read(&path) {
+        Read::Text(text) => text,
+        Read::Nothing => return Found::Nothing,
+        Read::OpenToOthers => return Found::Ignored(path),
+    };
     let host = match config.get_hosts().first() {
         Some(Host::Tcp(name)) if !name.is_empty() => name.clone(),
         #[cfg(unix)]
@@ -31,9 +49,14 @@ pub(crate) fn find(config: &tokio_postgres::Config, env: super::url::Env<'_>) ->
         .copied()
         .unwrap_or(5432)
         .to_string();
-    let user = config.get_user()?;
+    let Some(user) = config.get_user() else {
+        return Found::Nothing;
+    };
     let db = config.get_dbname().unwrap_or(user);
-    lookup(&text, [&host, &port, db, user])
+    match lookup(&text, [&host, &port, db, user]) {
+        Some(password) => Found::Password(password, path),
+        None => Found::Nothing,
+    }
 }
 
 /// Where PostgreSQL servers put their sockets by default (libpq's `DEFAULT_PGSOCKET_DIR` is one
@@ -41,20 +64,33 @@ pub(crate) fn find(config: &tokio_postgres::Config, env: super::url::Env<'_>) ->
 #[cfg(unix)]
 const DEFAULT_SOCKET_DIRS: [&str; 2] = ["/var/run/postgresql", "/tmp"];
 
+enum Read {
+    Text(String),
+    /// Missing, not a regular file, or unreadable.
+    Nothing,
+    /// Group or others may read or write it (libpq ignores it, with a warning).
+    OpenToOthers,
+}
+
 /// The file's text, unless it cannot be read, is not a regular file, or is open to others.
-fn read(path: &Path) -> Option<String> {
-    let meta = std::fs::metadata(path).ok()?;
+fn read(path: &Path) -> Read {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return Read::Nothing;
+    };
     if !meta.is_file() {
-        return None;
+        return Read::Nothing;
     }
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         if meta.permissions().mode() & 0o077 != 0 {
-            return None;
+            return Read::OpenToOthers;
         }
     }
-    std::fs::read_to_string(path).ok()
+    match std::fs::read_to_string(path) {
+        Ok(text) => Read::Text(text),
+        Err(_) => Read::Nothing,
+    }
 }
 
 /// The password of the first line whose fields match `wanted` (host, port, database, user).
@@ -128,9 +164,16 @@ short:line
         }
         let config = tokio_postgres::Config::from_str(url).unwrap();
         let file = path.display().to_string();
-        find(&config, &|k: &str| {
+        match find(&config, &|k: &str| {
             (k == "PGPASSFILE").then(|| file.clone())
-        })
+        }) {
+            Found::Password(p, from) => {
+                assert_eq!(from, path);
+                Some(p)
+            }
+            Found::Nothing => None,
+            Found::Ignored(_) => panic!("a 0600 file is read"),
+        }
     }
 
     #[test]
@@ -172,15 +215,20 @@ short:line
         let config = tokio_postgres::Config::from_str("postgres://u@h/db").unwrap();
         let file = path.display().to_string();
         let env = |k: &str| (k == "PGPASSFILE").then(|| file.clone());
-        for (mode, found) in [(0o600, true), (0o640, false), (0o604, false), (0o400, true)] {
+        for (mode, read) in [(0o600, true), (0o640, false), (0o604, false), (0o400, true)] {
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
-            assert_eq!(find(&config, &env).is_some(), found, "{mode:o}");
+            let expected = match read {
+                true => Found::Password("secret".into(), path.clone()),
+                // Ignored, and said so, for the advice when the server asks for a password.
+                false => Found::Ignored(path.clone()),
+            };
+            assert_eq!(find(&config, &env), expected, "{mode:o}");
         }
         // A directory is no password file; a missing file is none either.
         let dir_env = |k: &str| (k == "PGPASSFILE").then(|| dir.path().display().to_string());
-        assert_eq!(find(&config, &dir_env), None);
+        assert_eq!(find(&config, &dir_env), Found::Nothing);
         let home = |k: &str| (k == "HOME").then(|| "/nonexistent".to_string());
-        assert_eq!(find(&config, &home), None);
+        assert_eq!(find(&config, &home), Found::Nothing);
     }
 
     #[test]

@@ -54,6 +54,21 @@ pub(crate) struct ConnectParams {
     pub client_cert: Option<ClientCert>,
     /// The URL with its password replaced, for messages.
     pub display: String,
+    /// Where the password came from, for the advice when the server refuses it.
+    pub password_from: PasswordFrom,
+}
+
+/// Where a connection's password came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum PasswordFrom {
+    /// The URL (or its `password` parameter).
+    Url,
+    /// `PGPASSWORD`.
+    Env,
+    /// A line of the password file.
+    File(PathBuf),
+    /// Nowhere; `ignored` is a password file left unread because others may read it.
+    None { ignored: Option<PathBuf> },
 }
 
 impl std::fmt::Debug for ConnectParams {
@@ -185,9 +200,11 @@ pub(crate) fn parse(url: &str, env: Env<'_>) -> Result<ConnectParams, DriverErro
             })?;
         config.user(user);
     }
+    let mut password_from = PasswordFrom::Url;
     if config.get_password().is_none() {
         if let Some(p) = env("PGPASSWORD") {
             config.password(p);
+            password_from = PasswordFrom::Env;
         }
     }
     if config.get_dbname().is_none() {
@@ -196,9 +213,16 @@ pub(crate) fn parse(url: &str, env: Env<'_>) -> Result<ConnectParams, DriverErro
         }
     }
     if config.get_password().is_none() {
-        if let Some(p) = crate::pgpass::find(&config, env) {
-            config.password(p);
-        }
+        password_from = match crate::pgpass::find(&config, env) {
+            crate::pgpass::Found::Password(p, file) => {
+                config.password(p);
+                PasswordFrom::File(file)
+            }
+            crate::pgpass::Found::Nothing => PasswordFrom::None { ignored: None },
+            crate::pgpass::Found::Ignored(file) => PasswordFrom::None {
+                ignored: Some(file),
+            },
+        };
     }
     if config.get_application_name().is_none() {
         config.application_name(env("PGAPPNAME").unwrap_or_else(|| "strata".into()));
@@ -222,6 +246,7 @@ pub(crate) fn parse(url: &str, env: Env<'_>) -> Result<ConnectParams, DriverErro
         root_cert,
         client_cert,
         display,
+        password_from,
     })
 }
 
@@ -412,12 +437,29 @@ mod tests {
         let env = env_of(&[("PGPASSFILE", &file)]);
         let p = parse("postgres://u@h/db", &env).unwrap();
         assert_eq!(p.config.get_password(), Some(&b"from-file"[..]));
+        assert_eq!(p.password_from, PasswordFrom::File(path.clone()));
         assert!(!format!("{p:?}").contains("from-file"));
         let p = parse("postgres://u:inline@h/db", &env).unwrap();
         assert_eq!(p.config.get_password(), Some(&b"inline"[..]));
-        let env = env_of(&[("PGPASSFILE", &file), ("PGPASSWORD", "env")]);
-        let p = parse("postgres://u@h/db", &env).unwrap();
+        assert_eq!(p.password_from, PasswordFrom::Url);
+        let with_env = env_of(&[("PGPASSFILE", &file), ("PGPASSWORD", "env")]);
+        let p = parse("postgres://u@h/db", &with_env).unwrap();
         assert_eq!(p.config.get_password(), Some(&b"env"[..]));
+        assert_eq!(p.password_from, PasswordFrom::Env);
+        // A file others may read is left unread, and the connection remembers it.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+            let p = parse("postgres://u@h/db", &env).unwrap();
+            assert_eq!(p.config.get_password(), None);
+            assert_eq!(
+                p.password_from,
+                PasswordFrom::None {
+                    ignored: Some(path)
+                }
+            );
+        }
     }
 
     #[test]
