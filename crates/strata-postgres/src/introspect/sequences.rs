@@ -8,7 +8,10 @@ use strata_schema::{QualifiedName, Sequence};
 
 pub(crate) fn sql(ctx: &Ctx) -> String {
     // The owning column is looked up only for the sequences that remain: joining it first
-    // would look it up for every identity sequence too.
+    // would look it up for every identity sequence too. The identity sequences (most of them,
+    // in a database of identity columns) are left out first, from `pg_sequence` and before
+    // any join (`OFFSET 0` keeps the planner from starting from all of `pg_class` instead,
+    // which took twice as long).
     format!(
         "SELECT n.nspname, c.relname, c.oid::text, {grants}, format_type(s.seqtypid, NULL), \
          s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle, \
@@ -19,15 +22,17 @@ pub(crate) fn sql(ctx: &Ctx) -> String {
            WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid \
            AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a' AND d.refobjsubid > 0 \
            LIMIT 1)::text \
-         FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid \
+         FROM (SELECT s.* FROM pg_sequence s WHERE NOT EXISTS (SELECT 1 FROM pg_depend i \
+           WHERE i.classid = 'pg_class'::regclass AND i.objid = s.seqrelid AND i.deptype = 'i')\
+           {share} OFFSET 0) s \
+         JOIN pg_class c ON c.oid = s.seqrelid \
          JOIN pg_namespace n ON n.oid = c.relnamespace {init} \
-         WHERE {ok} AND {member} AND NOT EXISTS (SELECT 1 FROM pg_depend i \
-           WHERE i.classid = 'pg_class'::regclass AND i.objid = c.oid AND i.deptype = 'i'){share}",
+         WHERE {ok} AND {member}",
         grants = grants("c.relacl", 's', "c.relowner"),
         init = init_privs_join("pg_class", "c.oid"),
         ok = ctx.relation_ok("n.nspname", "c.relname"),
         member = ctx.not_member("pg_class", "c.oid"),
-        share = ctx.share("c.oid"),
+        share = ctx.share("s.seqrelid"),
     )
 }
 
