@@ -16,8 +16,9 @@ pub struct Version {
     /// again for each comparison instead of keeping the parts (thousands of versions are built,
     /// cloned and compared on every run; one allocation each keeps that cheap).
     raw: String,
-    /// The version has one part (no `.` or `_`): most do, and they compare without splitting.
-    single: bool,
+    /// The value of a one-part version (no `.` or `_`) that fits: most versions, sequence
+    /// numbers and timestamps alike, and they compare as integers.
+    value: Option<u128>,
 }
 
 /// A version string that is not a version.
@@ -48,17 +49,22 @@ impl Version {
                 return Err(err("only digits separated by `.` or `_` are allowed"));
             }
         }
+        let value = match raw.contains(['.', '_']) {
+            true => None,
+            false => raw.parse().ok(),
+        };
         Ok(Version {
             raw: raw.to_string(),
-            single: !raw.contains(['.', '_']),
+            value,
         })
     }
 
     /// The digits of each part with leading zeros stripped (`""` for zero).
     fn parts(&self) -> impl Iterator<Item = &str> + Clone {
-        self.raw
-            .split(['.', '_'])
-            .map(|part| part.trim_start_matches('0'))
+        self.raw.split(['.', '_']).map(|part| {
+            let zeros = part.bytes().take_while(|&b| b == b'0').count();
+            &part[zeros..]
+        })
     }
 
     /// Builds a version from the digits of a text (diesel's `2017-08-31-230457` is `20170831230457`).
@@ -95,12 +101,7 @@ impl Version {
 
     /// The numeric value when the version is one part that fits in 128 bits.
     pub fn as_u128(&self) -> Option<u128> {
-        let mut parts = self.parts();
-        match (parts.next(), parts.next()) {
-            (Some(""), None) => Some(0),
-            (Some(one), None) => one.parse().ok(),
-            _ => None,
-        }
+        self.value
     }
 }
 
@@ -110,11 +111,8 @@ fn cmp_part(a: &str, b: &str) -> Ordering {
 
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
-        if self.single && other.single {
-            return cmp_part(
-                self.raw.trim_start_matches('0'),
-                other.raw.trim_start_matches('0'),
-            );
+        if let (Some(a), Some(b)) = (self.value, other.value) {
+            return a.cmp(&b);
         }
         let (mut a, mut b) = (self.parts(), other.parts());
         loop {
