@@ -129,10 +129,10 @@ fn parse(
     // so the first problem in path order is still the one reported.
     let parsed = parallel_map(sorted.clone(), |entry| parse_one(entry, layout, scope));
 
-    // Keyed by version and its text: diesel keeps versions as text, so there `0` and `00` are
-    // two migrations (ordered by value, then text); everywhere else they are one version, and
-    // two files with it are refused.
-    // Slots are boxed: they are large, and a map moves its values as it grows.
+    // Keyed by version value: diesel keeps versions as text, so there `0` and `00` are two
+    // migrations (ordered by value, then text); everywhere else they are one version, and two
+    // files with it are refused. Slots are boxed: they are large, and a map moves its values
+    // as it grows.
     let mut versioned: Versioned = BTreeMap::new();
     let mut repeatable: BTreeMap<String, Box<Slot>> = BTreeMap::new();
     let mut companions = Vec::new();
@@ -191,7 +191,7 @@ fn parse(
         }
     }
 
-    // Building checksums every migration's up script: also independent.
+    // Checksums were computed with each file's own work: what is left only moves values.
     let slots: Vec<Box<Slot>> = versioned
         .into_values()
         .flatten()
