@@ -92,6 +92,34 @@ fn is_io(e: &tokio_postgres::Error) -> bool {
     false
 }
 
+/// What to do when the server's certificate was refused (the TLS library's reason is in the
+/// error's causes), by reason.
+fn certificate_hint(text: &str) -> Option<String> {
+    let reason = text
+        .split("invalid peer certificate: ")
+        .nth(1)?
+        .to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| reason.contains(w));
+    let hint = if has(&["unknownissuer", "badsignature"]) {
+        "the server's certificate is not signed by a certificate authority in sslrootcert \
+         (PGSSLROOTCERT, or ~/.postgresql/root.crt): point sslrootcert at the CA that signed \
+         the server's certificate, or use sslmode=require to encrypt without checking it"
+    } else if has(&["not valid for name", "notvalidforname"]) {
+        "the server's certificate does not name the host in the URL: connect with a host name \
+         the certificate holds, or use sslmode=verify-ca to check the certificate authority \
+         only"
+    } else if has(&["expired", "not valid yet", "notvalidyet"]) {
+        "the server's certificate is outside its validity period: renew it on the server (or \
+         check this machine's clock)"
+    } else if has(&["revoked"]) {
+        "the server's certificate has been revoked: install a new one on the server"
+    } else {
+        "the server's certificate was refused: check it and sslrootcert, or use \
+         sslmode=require to encrypt without checking it"
+    };
+    Some(hint.to_string())
+}
+
 /// What to do when the server refused the password (`refused`) or asked for one none was
 /// given: say where the password came from, or why the password file was not read.
 fn password_hint(from: &crate::url::PasswordFrom, refused: bool) -> String {
@@ -131,6 +159,8 @@ pub(crate) fn connect(
             "3D000" => "create the database first, or fix its name in the URL".to_string(),
             _ => d.hint.clone().unwrap_or_default(),
         }
+    } else if let Some(hint) = certificate_hint(&with_causes(e)) {
+        hint
     } else if text.contains("password missing") {
         // The server asked for a password and none was given.
         password_hint(password_from, false)
@@ -183,5 +213,23 @@ mod tests {
             asked.starts_with("the server asks for a password"),
             "{asked}"
         );
+    }
+
+    #[test]
+    fn certificate_errors_get_advice_by_reason() {
+        let of = |reason: &str| {
+            certificate_hint(&format!(
+                "error performing TLS handshake: invalid peer certificate: {reason}"
+            ))
+            .unwrap()
+        };
+        assert!(of("UnknownIssuer").contains("point sslrootcert at the CA"));
+        let name = "certificate not valid for name \"127.0.0.1\"; certificate is only valid for DnsName(\"localhost\")";
+        assert!(of(name).contains("sslmode=verify-ca"));
+        let expired =
+            "certificate expired: verification time 1, but certificate is not valid after 0";
+        assert!(of(expired).contains("validity period"));
+        assert!(of("Other(..)").contains("was refused"));
+        assert_eq!(certificate_hint("connection refused"), None);
     }
 }

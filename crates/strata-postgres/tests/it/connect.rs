@@ -87,7 +87,28 @@ async fn tls_modes() {
                 "{}",
                 e.message
             );
+            let hint = e.hint.unwrap_or_default();
+            assert!(hint.contains("does not name the host"), "{hint}");
         }
+        // A certificate authority that did not sign the server's certificate.
+        let dir = tempfile::tempdir().unwrap();
+        strata_test_support::openssl::ec_key(dir.path(), "ca.key");
+        strata_test_support::openssl::self_signed(dir.path(), "ca.key", "other-ca", "ca.crt");
+        let url = format!(
+            "{}?sslmode=verify-ca&sslrootcert={}",
+            s.db.url(),
+            dir.path().join("ca.crt").display()
+        );
+        let e = PostgresDriver::connect(&url, PgOptions::default())
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, DriverErrorKind::Connect);
+        let hint = e.hint.unwrap_or_default();
+        assert!(
+            hint.contains("point sslrootcert at the CA"),
+            "{}: {hint}",
+            e.message
+        );
     } else {
         let e = PostgresDriver::connect(&with("require"), PgOptions::default())
             .await
