@@ -39,7 +39,7 @@ async fn dump(config: &Config, args: &SchemaArgs, output: Option<PathBuf>) -> Re
     };
     match output {
         Some(path) => {
-            std::fs::write(&path, text)
+            std::fs::write(&path, &text)
                 .with_context(|| format!("cannot write {}", path.display()))?;
             if !config.quiet {
                 let counts: Vec<String> = schema
@@ -57,6 +57,9 @@ async fn dump(config: &Config, args: &SchemaArgs, output: Option<PathBuf>) -> Re
             out.flush()?;
         }
     }
+    // The process ends right after the command: freeing a large schema's model and text one
+    // allocation at a time (some 20 ms for 2,000 tables) would only delay the exit.
+    std::mem::forget((schema, text));
     Ok(EXIT_OK)
 }
 
