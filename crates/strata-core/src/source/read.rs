@@ -181,10 +181,11 @@ fn io_error(path: &Path, what: &str, e: std::io::Error) -> SourceError {
     )
 }
 
-/// The entry's text, decoded and normalized (byte-order mark stripped, CRLF turned into LF).
-pub(crate) fn decode(entry: &Entry) -> Result<String, SourceError> {
+/// The entry's text, decoded and normalized (byte-order mark stripped, CRLF turned into LF);
+/// borrowed from the entry unless there were line endings to change.
+pub(crate) fn decode(entry: &Entry) -> Result<std::borrow::Cow<'_, str>, SourceError> {
     match std::str::from_utf8(&entry.bytes) {
-        Ok(text) => Ok(normalize(text).into_owned()),
+        Ok(text) => Ok(normalize(text)),
         Err(e) => {
             let valid = &entry.bytes[..e.valid_up_to()];
             let valid = std::str::from_utf8(valid).unwrap_or_default();
