@@ -357,9 +357,19 @@ impl Driver for SqliteDriver {
         self.check_all(statements)
     }
 
+    /// One statement of a non-transactional script. When it fails inside a transaction the
+    /// script opened itself (`BEGIN` ... `COMMIT` written in the file, or a `COMMIT` that
+    /// failed), SQLite leaves that transaction open; it is rolled back here, as the executor
+    /// reports, so that the statements since the `BEGIN` (and the progress recorded inside it)
+    /// are undone now and not whenever the connection closes, and the connection is usable
+    /// for the next run.
     async fn execute(&mut self, statement: &str) -> Result<(), DriverError> {
         self.commit_group()?;
-        self.conn.execute_batch(statement).map_err(map_err)
+        let result = self.conn.execute_batch(statement).map_err(map_err);
+        if result.is_err() && !self.all && !self.conn.is_autocommit() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        result
     }
 
     async fn record(&mut self, change: &HistoryChange) -> Result<(), DriverError> {
