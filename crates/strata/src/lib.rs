@@ -67,7 +67,8 @@ pub struct ConnectOptions {
     /// or a dry run): PostgreSQL tries it while connecting, saving a round trip.
     pub lock_early: bool,
     /// The history is read first, before any lock (`up`, `down`, `status`): PostgreSQL sends
-    /// that read as soon as it is connected, so it travels while the migration files are read.
+    /// that read as soon as it is connected, and SQLite makes it while opening the database, so
+    /// that it overlaps with reading the migration files when those load on other threads.
     pub history_early: bool,
 }
 
@@ -121,7 +122,10 @@ impl ConnectOptions {
 pub async fn connect(url: &str, options: &ConnectOptions) -> Result<Box<dyn Driver>, DriverError> {
     #[cfg(feature = "sqlite")]
     if strata_sqlite::parse_url(url).is_some() {
-        let d = strata_sqlite::SqliteDriver::open(url, options.history_table.as_deref())?;
+        let mut d = strata_sqlite::SqliteDriver::open(url, options.history_table.as_deref())?;
+        if options.history_early {
+            d.read_history_early();
+        }
         return Ok(Box::new(d));
     }
     #[cfg(feature = "postgres")]

@@ -1,3 +1,5 @@
+//! SQLite driver behaviour seen by a library caller that keeps its driver across runs.
+//!
 //! A `no-transaction` script that opens a transaction of its own and fails inside it, run by a
 //! library caller that keeps its driver: the failure must end that transaction at once (not
 //! when the connection closes), so the history is what the error says and the same driver
@@ -95,4 +97,48 @@ async fn a_failure_inside_the_scripts_own_transaction_rolls_it_back_at_once() {
         committed(&db),
         (vec![1, 2, 3], vec!["0001:applied:-".to_string()])
     );
+}
+
+/// The history read early (while the files load) serves the first read made without the lock,
+/// and only until a change: after one, the driver reads again and sees it.
+#[tokio::test]
+async fn a_history_read_early_is_not_served_after_a_change() {
+    use strata_core::{Driver, HistoryChange, LockOptions, RowKey};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("migrations");
+    std::fs::create_dir(&dir).unwrap();
+    // Applied twice below (its row is deleted in between).
+    std::fs::write(
+        dir.join("0001_a.sql"),
+        "CREATE TABLE IF NOT EXISTS a (id INTEGER);\n",
+    )
+    .unwrap();
+    let url = format!("sqlite:{}", tmp.path().join("app.db").display());
+    let mut first = SqliteDriver::open(&url, None).unwrap();
+    let (report, _) = up(&mut first, &dir).await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+
+    // A change made by the driver itself: its early read is dropped.
+    let mut second = SqliteDriver::open(&url, None).unwrap();
+    second.read_history_early();
+    second.lock(&LockOptions::default()).await.unwrap();
+    let key = RowKey {
+        version: "0001".into(),
+        name: "a".into(),
+    };
+    second.record(&HistoryChange::Delete(key)).await.unwrap();
+    second.unlock().await.unwrap();
+    assert_eq!(second.read_history().await.unwrap().len(), 0);
+
+    // Without a change of its own, the first read is the early one, and only the first.
+    let mut third = SqliteDriver::open(&url, None).unwrap();
+    third.read_history_early();
+    let (report, _) = up(&mut first, &dir).await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+    assert_eq!(
+        third.read_history().await.unwrap().len(),
+        0,
+        "the early read"
+    );
+    assert_eq!(third.read_history().await.unwrap().len(), 1, "a fresh read");
 }
