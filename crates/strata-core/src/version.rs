@@ -60,7 +60,7 @@ impl Version {
     }
 
     /// The digits of each part with leading zeros stripped (`""` for zero).
-    fn parts(&self) -> impl Iterator<Item = &str> + Clone {
+    fn parts(&self) -> impl Iterator<Item = &str> {
         self.raw.split(['.', '_']).map(|part| {
             let zeros = part.bytes().take_while(|&b| b == b'0').count();
             &part[zeros..]
@@ -114,31 +114,16 @@ impl Ord for Version {
         if let (Some(a), Some(b)) = (self.value, other.value) {
             return a.cmp(&b);
         }
+        // A missing part counts as zero, so a trailing zero part does not make a version
+        // larger: `1` == `1.0`.
         let (mut a, mut b) = (self.parts(), other.parts());
         loop {
             match (a.next(), b.next()) {
-                (Some(x), Some(y)) => match cmp_part(x, y) {
+                (None, None) => return Ordering::Equal,
+                (x, y) => match cmp_part(x.unwrap_or(""), y.unwrap_or("")) {
                     Ordering::Equal => continue,
                     o => return o,
                 },
-                // A trailing zero part does not make a version larger: `1` == `1.0`.
-                (Some(x), None) => {
-                    let zero = x.is_empty() && a.all(str::is_empty);
-                    return if zero {
-                        Ordering::Equal
-                    } else {
-                        Ordering::Greater
-                    };
-                }
-                (None, Some(y)) => {
-                    let zero = y.is_empty() && b.all(str::is_empty);
-                    return if zero {
-                        Ordering::Equal
-                    } else {
-                        Ordering::Less
-                    };
-                }
-                (None, None) => return Ordering::Equal,
             }
         }
     }
