@@ -417,26 +417,18 @@ fn attach<'a>(versioned: &mut Versioned<'a>, c: Companion<'a>) -> Result<(), Sou
         let other = same_value(versioned, version).next().map(|(_, s)| s.entry);
         return Err(orphan(&c, other));
     };
-    // An unread file is checked like a read one, and attaches no script.
-    let (kind, script) = match c.kind {
-        CompanionKind::Down(s) => (Attached::Down, Some(s)),
-        CompanionKind::Verify(s) => (Attached::Verify, Some(s)),
-        CompanionKind::Unread if c.file.role == Role::Verify => (Attached::Verify, None),
-        CompanionKind::Unread => (Attached::Down, None),
+    // An unread file is checked like a read one, and attaches no script. Its role says what
+    // it is (a read verify file holds a `Verify`, a read down or undo file a `Down`).
+    let script = match c.kind {
+        CompanionKind::Down(s) | CompanionKind::Verify(s) => Some(s),
+        CompanionKind::Unread => None,
         CompanionKind::Metadata { run_in_transaction } => {
             slot.metadata_no_transaction = !run_in_transaction;
             return Ok(());
         }
     };
-    match kind {
-        Attached::Down => {
-            if let Some(first) = slot.down_entry {
-                return Err(duplicate_file(first, c.entry, &c.file));
-            }
-            slot.down = script;
-            slot.down_entry = Some(c.entry);
-        }
-        Attached::Verify => {
+    match c.file.role {
+        Role::Verify => {
             match slot.verify_from {
                 Some(VerifyFrom::File(first)) => {
                     return Err(duplicate_file(first, c.entry, &c.file))
@@ -458,14 +450,15 @@ fn attach<'a>(versioned: &mut Versioned<'a>, c: Companion<'a>) -> Result<(), Sou
             slot.verify = script;
             slot.verify_from = Some(VerifyFrom::File(c.entry));
         }
+        _ => {
+            if let Some(first) = slot.down_entry {
+                return Err(duplicate_file(first, c.entry, &c.file));
+            }
+            slot.down = script;
+            slot.down_entry = Some(c.entry);
+        }
     }
     Ok(())
-}
-
-/// What a down, undo or verify file is attached as.
-enum Attached {
-    Down,
-    Verify,
 }
 
 /// Whether a companion file belongs to the migration holding `up`.
