@@ -22,13 +22,23 @@ pub fn ident(name: &str) -> String {
 
 /// Appends `name` quoted to `out`.
 pub(crate) fn push_ident(out: &mut String, name: &str) {
-    out.push('"');
-    if name.contains('"') {
-        out.push_str(&name.replace('"', "\"\""));
+    push_quoted(out, name, '"');
+}
+
+/// Appends `text` between two `quote`s, each `quote` inside it doubled.
+fn push_quoted(out: &mut String, text: &str, quote: char) {
+    out.push(quote);
+    if text.contains(quote) {
+        for c in text.chars() {
+            if c == quote {
+                out.push(quote);
+            }
+            out.push(c);
+        }
     } else {
-        out.push_str(name);
+        out.push_str(text);
     }
-    out.push('"');
+    out.push(quote);
 }
 
 /// A quoted qualified name: `"public"."users"`.
@@ -50,13 +60,7 @@ pub(crate) fn prefixed_qname(prefix: &str, name: &QualifiedName) -> String {
 /// quotes doubled, backslashes literal.
 pub fn literal(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
-    out.push('\'');
-    if value.contains('\'') {
-        out.push_str(&value.replace('\'', "''"));
-    } else {
-        out.push_str(value);
-    }
-    out.push('\'');
+    push_quoted(&mut out, value, '\'');
     out
 }
 
