@@ -115,13 +115,34 @@ fn load(config: &Config) -> Result<Vec<Migration>> {
     Ok(strata::source::load_dir(&config.dir, config.layout)?)
 }
 
-/// Reads the migrations directory on a blocking thread, from async code.
-async fn load_blocking(config: &Config) -> Result<Vec<Migration>> {
+/// How the migrations directory is read (`load_dir`, or `load_ups` for a no-op `up`).
+type Loader = fn(&Path, Layout) -> std::result::Result<Vec<Migration>, strata::SourceError>;
+
+/// Starts reading the migrations directory on a blocking thread, from async code.
+fn start_loading(
+    config: &Config,
+    load: Loader,
+) -> tokio::task::JoinHandle<std::result::Result<Vec<Migration>, strata::SourceError>> {
     let (dir, layout) = (config.dir.clone(), config.layout);
-    match tokio::task::spawn_blocking(move || strata::source::load_dir(&dir, layout)).await {
+    tokio::task::spawn_blocking(move || load(&dir, layout))
+}
+
+/// The migrations a [`start_loading`] thread read (its panic goes on here).
+fn loaded(
+    joined: std::result::Result<
+        std::result::Result<Vec<Migration>, strata::SourceError>,
+        tokio::task::JoinError,
+    >,
+) -> Result<Vec<Migration>> {
+    match joined {
         Ok(migrations) => Ok(migrations?),
         Err(e) => std::panic::resume_unwind(e.into_panic()),
     }
+}
+
+/// Reads the migrations directory on a blocking thread, from async code.
+async fn load_blocking(config: &Config) -> Result<Vec<Migration>> {
+    loaded(start_loading(config, strata::source::load_dir).await)
 }
 
 /// Reads the migrations directory and opens the database at the same time: the files are read
@@ -141,22 +162,15 @@ async fn load_and_connect(
 async fn load_with_and_connect(
     config: &Config,
     locking: bool,
-    load: fn(&Path, Layout) -> std::result::Result<Vec<Migration>, strata::SourceError>,
+    load: Loader,
 ) -> Result<(Vec<Migration>, Box<dyn Driver>)> {
-    let (dir, layout) = (config.dir.clone(), config.layout);
-    let mut loading = tokio::task::spawn_blocking(move || load(&dir, layout));
+    let mut loading = start_loading(config, load);
     // Every command that loads the files reads the history before anything else.
     let options = connect_options(config)
         .lock_early(locking)
         .history_early(true);
     let connecting = open(config, options);
     tokio::pin!(connecting);
-    let loaded = |joined: Result<_, tokio::task::JoinError>| -> Result<Vec<Migration>> {
-        match joined {
-            Ok(migrations) => Ok(migrations?),
-            Err(e) => std::panic::resume_unwind(e.into_panic()),
-        }
-    };
     tokio::select! {
         // Bad files stop the connecting.
         joined = &mut loading => {
